@@ -1,0 +1,2 @@
+/** shoal — the public API. Re-exports only; see DESIGN.md for the map. */
+export { native } from './native.js';
