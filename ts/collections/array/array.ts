@@ -9,7 +9,7 @@ import { computeKeys, persistKeys } from '../graph/compute.js';
 import { flatten, tokenize, withLayer, type Layers } from '../graph/layers.js';
 import { treeReduce } from '../graph/reduce.js';
 import { assertDType, describe, promote, type ChunkLike, type DType } from './dtype.js';
-import { COMPARISONS, concatRows, type BinaryOp, type ExtremaStat, type MomentStat, type UnaryOp } from './kernels.js';
+import { COMPARISONS, concatRows, countStrided, prefixSums, type BinaryOp, type ExtremaStat, type MomentStat, type UnaryOp } from './kernels.js';
 
 export interface ArrayMeta {
   dtype: DType;
@@ -328,19 +328,4 @@ function checkAxis(axis: number | null, ndim: number): 0 | null {
   if (axis === null || axis === undefined) return null;
   if (axis === 0) return 0;
   throw new RangeError(`axis: expected null, 0${ndim === 2 ? ' or 1' : ''}, got ${axis}`);
-}
-
-export function prefixSums(chunks: readonly number[]): number[] {
-  const out = [0];
-  for (const c of chunks) out.push(out[out.length - 1] + c);
-  return out;
-}
-
-/** How many of rows [offset, offset+n) a start:stop:step slice keeps. */
-export function countStrided(offset: number, n: number, start: number, stop: number, step: number): number {
-  let g = Math.max(start, offset);
-  const rem = (g - start) % step;
-  if (rem !== 0) g += step - rem;
-  const end = Math.min(stop, offset + n);
-  return g >= end ? 0 : Math.floor((end - 1 - g) / step) + 1;
 }

@@ -298,3 +298,18 @@ export function toChunk(data: TypedArray | ArrayLike<number>, shape: number[], d
   out.set(data instanceof C ? data : Array.from(data as ArrayLike<number>));
   return { data: out, shape };
 }
+
+export function prefixSums(chunks: readonly number[]): number[] {
+  const out = [0];
+  for (const c of chunks) out.push(out[out.length - 1] + c);
+  return out;
+}
+
+/** How many of rows [offset, offset+n) a start:stop:step slice keeps. */
+export function countStrided(offset: number, n: number, start: number, stop: number, step: number): number {
+  let g = Math.max(start, offset);
+  const rem = (g - start) % step;
+  if (rem !== 0) g += step - rem;
+  const end = Math.min(stop, offset + n);
+  return g >= end ? 0 : Math.floor((end - 1 - g) / step) + 1;
+}

@@ -1,0 +1,201 @@
+/**
+ * Partial statistics per partition, merged in a tree: describe (moments,
+ * extrema and a quantile sketch), pairwise correlation, and column uniques.
+ */
+import * as arrow from 'apache-arrow';
+import { toFloat64 } from './arrow-util.js';
+
+/**
+ * A quantile sketch: sorted values with weights. A partition keeps all its
+ * values up to `SKETCH_SIZE`, else that many evenly spaced order statistics;
+ * merges compress back to `SKETCH_SIZE`. Exact (NumPy's linear
+ * interpolation) while nothing was compressed, approximate after.
+ */
+export const SKETCH_SIZE = 4096;
+
+export interface Sketch { values: Float64Array; weights: Float64Array; exact: boolean }
+
+export function sketchOf(sorted: Float64Array, size = SKETCH_SIZE): Sketch {
+  if (sorted.length <= size) return { values: sorted, weights: new Float64Array(sorted.length).fill(1), exact: true };
+  const values = new Float64Array(size);
+  const w = sorted.length / size;
+  for (let i = 0; i < size; i++) values[i] = sorted[Math.min(sorted.length - 1, Math.floor((i + 0.5) * w))];
+  return { values, weights: new Float64Array(size).fill(w), exact: false };
+}
+
+export function mergeSketches(parts: Sketch[], size = SKETCH_SIZE): Sketch {
+  const n = parts.reduce((a, p) => a + p.values.length, 0);
+  const idx = new Array<[number, number]>(n);
+  let at = 0;
+  for (const p of parts) for (let i = 0; i < p.values.length; i++) idx[at++] = [p.values[i], p.weights[i]];
+  idx.sort((a, b) => a[0] - b[0]);
+  const exact = parts.every((p) => p.exact);
+  if (n <= size) return { values: Float64Array.from(idx, (x) => x[0]), weights: Float64Array.from(idx, (x) => x[1]), exact };
+  // compress: cut the cumulative weight into `size` equal parts, keep each part's middle value
+  const total = idx.reduce((a, x) => a + x[1], 0);
+  const values = new Float64Array(size), weights = new Float64Array(size).fill(total / size);
+  let cum = 0, k = 0;
+  for (const [v, w] of idx) {
+    while (k < size && cum + w > ((k + 0.5) * total) / size) values[k++] = v;
+    cum += w;
+  }
+  while (k < size) values[k++] = idx[n - 1][0];
+  return { values, weights, exact: false };
+}
+
+export function sketchQuantile(s: Sketch, q: number): number {
+  const n = s.values.length;
+  if (n === 0) return NaN;
+  if (s.exact) {
+    const pos = q * (n - 1);
+    const lo = Math.floor(pos), hi = Math.min(n - 1, lo + 1);
+    return s.values[lo] + (s.values[hi] - s.values[lo]) * (pos - lo);
+  }
+  const total = s.weights.reduce((a, b) => a + b, 0);
+  const target = q * total;
+  let cum = 0;
+  for (let i = 0; i < n; i++) {
+    const mid = cum + s.weights[i] / 2;
+    if (mid >= target) {
+      if (i === 0) return s.values[0];
+      const prevMid = cum - s.weights[i - 1] / 2;
+      return s.values[i - 1] + ((s.values[i] - s.values[i - 1]) * (target - prevMid)) / (mid - prevMid);
+    }
+    cum += s.weights[i];
+  }
+  return s.values[n - 1];
+}
+
+export interface ColumnSummary { count: number; mean: number; m2: number; min: number; max: number; sketch: Sketch }
+
+export function describePartial(table: arrow.Table, columns: string[]): Record<string, ColumnSummary> {
+  const out: Record<string, ColumnSummary> = {};
+  for (const c of columns) {
+    const { values } = toFloat64(table.getChild(c)!);
+    const kept = values.filter((x) => !Number.isNaN(x)).sort();
+    let sum = 0;
+    for (const x of kept) sum += x;
+    const mean = kept.length ? sum / kept.length : 0;
+    let m2 = 0;
+    for (const x of kept) m2 += (x - mean) ** 2;
+    out[c] = { count: kept.length, mean, m2, min: kept.length ? kept[0] : Infinity, max: kept.length ? kept[kept.length - 1] : -Infinity, sketch: sketchOf(kept) };
+  }
+  return out;
+}
+
+export function describeCombine(parts: Record<string, ColumnSummary>[]): Record<string, ColumnSummary> {
+  const out: Record<string, ColumnSummary> = {};
+  for (const c of Object.keys(parts[0] ?? {})) {
+    let acc: ColumnSummary | undefined;
+    for (const p of parts.map((x) => x[c])) {
+      if (!acc) { acc = { ...p }; continue; }
+      const n = acc.count + p.count;
+      if (p.count > 0) {
+        const delta = p.mean - acc.mean;
+        acc.m2 += p.m2 + (delta * delta * acc.count * p.count) / n;
+        acc.mean += (delta * p.count) / n;
+      }
+      acc.count = n;
+      acc.min = Math.min(acc.min, p.min);
+      acc.max = Math.max(acc.max, p.max);
+      acc.sketch = mergeSketches([acc.sketch, p.sketch]);
+    }
+    out[c] = acc!;
+  }
+  return out;
+}
+
+export const DESCRIBE_ROWS = ['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max'] as const;
+
+/** pandas' describe() layout: a `statistic` column, then one float64 column per input column. */
+export function describeFinalize(s: Record<string, ColumnSummary>): arrow.Table {
+  const cols: Record<string, arrow.Vector> = { statistic: arrow.vectorFromArray([...DESCRIBE_ROWS], new arrow.Utf8()) };
+  for (const [c, v] of Object.entries(s)) {
+    const empty = v.count === 0;
+    const row = [v.count, empty ? NaN : v.mean, v.count > 1 ? Math.sqrt(v.m2 / (v.count - 1)) : NaN, empty ? NaN : v.min,
+      sketchQuantile(v.sketch, 0.25), sketchQuantile(v.sketch, 0.5), sketchQuantile(v.sketch, 0.75), empty ? NaN : v.max];
+    cols[c] = arrow.makeVector(Float64Array.from(row));
+  }
+  return new arrow.Table(cols);
+}
+
+/** Pairwise-complete sums for Pearson correlation (pandas' `corr()` semantics). */
+export interface CorrPartial { k: number; n: Float64Array; sx: Float64Array; sy: Float64Array; sxx: Float64Array; syy: Float64Array; sxy: Float64Array; shift: Float64Array }
+
+/**
+ * `shift` (one value per column, the same for every partition) is subtracted
+ * before summing, so the raw sums do not lose precision on large offsets.
+ */
+export function corrPartial(table: arrow.Table, columns: string[], shift: Float64Array): CorrPartial {
+  const k = columns.length;
+  const cols = columns.map((c) => toFloat64(table.getChild(c)!).values);
+  const p: CorrPartial = { k, n: new Float64Array(k * k), sx: new Float64Array(k * k), sy: new Float64Array(k * k), sxx: new Float64Array(k * k), syy: new Float64Array(k * k), sxy: new Float64Array(k * k), shift };
+  const rows = table.numRows;
+  for (let i = 0; i < k; i++) {
+    for (let j = i; j < k; j++) {
+      const a = cols[i], b = cols[j], idx = i * k + j;
+      let n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+      for (let r = 0; r < rows; r++) {
+        const x = a[r] - shift[i], y = b[r] - shift[j];
+        if (Number.isNaN(x) || Number.isNaN(y)) continue;
+        n++; sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
+      }
+      p.n[idx] = n; p.sx[idx] = sx; p.sy[idx] = sy; p.sxx[idx] = sxx; p.syy[idx] = syy; p.sxy[idx] = sxy;
+    }
+  }
+  return p;
+}
+
+export function corrCombine(parts: CorrPartial[]): CorrPartial {
+  const acc = { ...parts[0], n: Float64Array.from(parts[0].n), sx: Float64Array.from(parts[0].sx), sy: Float64Array.from(parts[0].sy), sxx: Float64Array.from(parts[0].sxx), syy: Float64Array.from(parts[0].syy), sxy: Float64Array.from(parts[0].sxy) };
+  for (const p of parts.slice(1)) {
+    for (const f of ['n', 'sx', 'sy', 'sxx', 'syy', 'sxy'] as const) for (let i = 0; i < acc[f].length; i++) acc[f][i] += p[f][i];
+  }
+  return acc;
+}
+
+/** The correlation matrix as a table: a `column` name column, then one column per input column. */
+export function corrFinalize(p: CorrPartial, columns: string[]): arrow.Table {
+  const k = p.k;
+  const m = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    for (let j = i; j < k; j++) {
+      const idx = i * k + j, n = p.n[idx];
+      const cov = p.sxy[idx] - (p.sx[idx] * p.sy[idx]) / n;
+      const vx = p.sxx[idx] - (p.sx[idx] * p.sx[idx]) / n;
+      const vy = p.syy[idx] - (p.sy[idx] * p.sy[idx]) / n;
+      const r = n < 2 ? NaN : Math.max(-1, Math.min(1, cov / Math.sqrt(vx * vy)));
+      m[i * k + j] = r; m[j * k + i] = r;
+    }
+  }
+  const cols: Record<string, arrow.Vector> = { column: arrow.vectorFromArray(columns, new arrow.Utf8()) };
+  columns.forEach((c, j) => { cols[c] = arrow.makeVector(Float64Array.from({ length: k }, (_, i) => m[i * k + j])); });
+  return new arrow.Table(cols);
+}
+
+/** Distinct non-null values of columns (numbers or strings). */
+export function uniquesPartial(table: arrow.Table, columns: string[]): Record<string, (number | string)[]> {
+  const out: Record<string, (number | string)[]> = {};
+  for (const c of columns) {
+    const vec = table.getChild(c)!;
+    const set = new Set<number | string>();
+    for (let i = 0; i < vec.length; i++) {
+      const v = vec.get(i);
+      if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) continue;
+      set.add(typeof v === 'bigint' ? Number(v) : typeof v === 'number' ? v : String(v));
+    }
+    out[c] = [...set];
+  }
+  return out;
+}
+
+/** Union of uniques, sorted (numbers ascending, strings lexicographic), as pandas orders categories. */
+export function uniquesCombine(parts: Record<string, (number | string)[]>[]): Record<string, (number | string)[]> {
+  const out: Record<string, (number | string)[]> = {};
+  for (const c of Object.keys(parts[0] ?? {})) {
+    const set = new Set<number | string>();
+    for (const p of parts) for (const v of p[c]) set.add(v);
+    out[c] = [...set].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0));
+  }
+  return out;
+}
