@@ -4,8 +4,7 @@
  * (dtype, columns, rows per chunk). Nothing runs until `compute`/`persist`.
  */
 import { ref, type TaskSpec } from '../../actors/graph.js';
-import type { Client } from '../../actors/client.js';
-import { computeKeys, persistKeys } from '../graph/compute.js';
+import { computeKeys, persistKeys, type ComputeOptions } from '../graph/compute.js';
 import { flatten, tokenize, withLayer, type Layers } from '../graph/layers.js';
 import { treeReduce } from '../graph/reduce.js';
 import { assertDType, describe, promote, type ChunkLike, type DType } from './dtype.js';
@@ -22,13 +21,7 @@ export interface ArrayMeta {
 /** An operand of arithmetic: another array, a 0-d lazy scalar, or a number. */
 export type ArrayOperand = ShoalArray | LazyScalar | number;
 
-export interface ComputeOptions {
-  client?: Client;
-  /** show a terminal progress bar */
-  progress?: boolean;
-  /** fuse linear chains of per-chunk tasks (default true) */
-  optimize?: boolean;
-}
+export type { ComputeOptions };
 
 /** A lazy 0-d result (a reduction over all elements). */
 export class LazyScalar {

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+/**
+ * The `shoal` command. Sub-commands live in their own modules; this file
+ * only dispatches.
+ */
+import { datasetsCommand } from './datasets.js';
+
+const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
+  datasets: (argv) => datasetsCommand(argv),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  const run = cmd === undefined ? undefined : COMMANDS[cmd];
+  if (!run) {
+    console.log(`usage: shoal <command> …\ncommands: ${Object.keys(COMMANDS).join(', ')}`);
+    return cmd === undefined || cmd === '--help' ? 0 : 2;
+  }
+  return run(rest);
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: Error) => { console.error(`shoal: ${e.message}`); process.exitCode = 1; });

@@ -1,0 +1,40 @@
+/**
+ * The array ops the workers run (registered at import; ts/builtins.ts loads
+ * this through ts/collections/ops.ts). Each wraps a pure kernel.
+ */
+import { registerOp } from '../../actors/ops.js';
+import type { ChunkLike, DType } from './dtype.js';
+import * as k from './kernels.js';
+import { blobsChunk, classificationChunk, normalChunk, regressionChunk, uniformChunk } from './generate.js';
+
+registerOp('array.chunk', (data: k.Operand & ArrayLike<number>, shape: number[], dtype: DType) => k.toChunk(data as unknown as ArrayLike<number>, shape, dtype));
+registerOp('array.elemwise', (op: k.BinaryOp, a: k.Operand, b: k.Operand, dtype: DType) => k.elemwise(op, a, b, dtype));
+registerOp('array.unary', (op: k.UnaryOp, a: ChunkLike, dtype: DType) => k.unary(op, a, dtype));
+registerOp('array.where', (cond: ChunkLike, a: k.Operand, b: k.Operand, dtype: DType) => k.where(cond, a, b, dtype));
+registerOp('array.astype', (a: ChunkLike, dtype: DType) => k.astype(a, dtype));
+registerOp('array.moments.partial', (c: ChunkLike, axis: 0 | null) => k.momentsPartial(c, axis));
+registerOp('array.moments.combine', (parts: k.Moments[]) => k.momentsCombine(parts));
+registerOp('array.moments.finalize', (m: k.Moments, stat: k.MomentStat, ddof: number, scalar: boolean): ChunkLike => {
+  const data = k.momentsFinalize(m, stat, ddof);
+  return { data, shape: scalar ? [] : [data.length] };
+});
+registerOp('array.extrema.partial', (c: ChunkLike, axis: 0 | null) => k.extremaPartial(c, axis));
+registerOp('array.extrema.combine', (parts: k.Extrema[]) => k.extremaCombine(parts));
+registerOp('array.extrema.finalize', (e: k.Extrema, stat: k.ExtremaStat, scalar: boolean, dtype: DType): ChunkLike => {
+  const v = k.extremaFinalize(e, stat);
+  return { ...k.toChunk(v, scalar ? [] : [v.length], dtype) };
+});
+registerOp('array.rowReduce', (c: ChunkLike, stat: k.MomentStat | k.ExtremaStat, ddof: number) => k.rowReduce(c, stat, ddof));
+registerOp('array.len', (c: ChunkLike) => k.chunkRows(c));
+registerOp('array.sliceRows', (c: ChunkLike, offset: number, start: number, stop: number, step: number) => k.sliceRows(c, offset, start, stop, step));
+registerOp('array.sliceRowsAt', (c: ChunkLike, lengths: number[], i: number, start: number, stop: number, step: number) => {
+  const offset = lengths.slice(0, i).reduce((a, b) => a + b, 0);
+  return k.sliceRows(c, offset, start, stop, step);
+});
+registerOp('array.selectCols', (c: ChunkLike, cols: number[], squeeze: boolean) => k.selectCols(c, cols, squeeze));
+registerOp('array.concat', (chunks: ChunkLike[], dtype: DType, cols: number | null) => k.concatRows(chunks, dtype, cols));
+registerOp('array.random.normal', (s: Parameters<typeof normalChunk>[0]) => normalChunk(s));
+registerOp('array.random.uniform', (s: Parameters<typeof uniformChunk>[0]) => uniformChunk(s));
+registerOp('datasets.blobs', (s: Parameters<typeof blobsChunk>[0]) => blobsChunk(s));
+registerOp('datasets.classification', (s: Parameters<typeof classificationChunk>[0]) => classificationChunk(s));
+registerOp('datasets.regression', (s: Parameters<typeof regressionChunk>[0]) => regressionChunk(s));

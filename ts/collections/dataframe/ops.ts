@@ -1,0 +1,68 @@
+/**
+ * The DataFrame ops the workers run (registered at import). Partitions are
+ * Arrow tables; they cross threads and processes as Arrow IPC through the
+ * serializer registered in ../serializers.ts.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as arrow from 'apache-arrow';
+import { getOp, registerOp } from '../../actors/ops.js';
+import { concatTables } from './arrow-util.js';
+import { categorizeTable, dummiesTable } from './categorical.js';
+import { readCsvPart, type CsvPartSpec } from './csv.js';
+import type { Expr } from './expr.js';
+import { groupCombine, groupFinalize, groupPartial, type AggOp, type GroupPartial } from './groupby.js';
+import * as k from './kernels.js';
+import { readRowGroup, writeParquetBytes } from './parquet.js';
+import * as s from './stats.js';
+
+registerOp('frame.readParquet', (p: { path: string; rowGroup: number; columns: string[] | null }) => readRowGroup(p.path, p.rowGroup, p.columns ?? undefined));
+registerOp('frame.readCsv', (p: CsvPartSpec) => readCsvPart(p));
+registerOp('frame.fromIPC', (bytes: Uint8Array) => arrow.tableFromIPC(bytes));
+registerOp('frame.select', (t: arrow.Table, cols: string[]) => k.selectColumns(t, cols));
+registerOp('frame.assign', (t: arrow.Table, exprs: [string, Expr][]) => k.assignColumns(t, exprs));
+registerOp('frame.filter', (t: arrow.Table, e: Expr) => k.filterRows(t, e));
+registerOp('frame.dropna', (t: arrow.Table, subset: string[] | null) => k.dropNulls(t, subset ?? undefined));
+registerOp('frame.nullCounts', (t: arrow.Table) => k.nullCounts(t));
+registerOp('frame.nullCounts.combine', (parts: Record<string, number>[]) => k.sumCounts(parts));
+registerOp('frame.describe.partial', (t: arrow.Table, cols: string[]) => s.describePartial(t, cols));
+registerOp('frame.describe.combine', (parts: Record<string, s.ColumnSummary>[]) => s.describeCombine(parts));
+registerOp('frame.describe.finalize', (v: Record<string, s.ColumnSummary>) => s.describeFinalize(v));
+registerOp('frame.corr.partial', (t: arrow.Table, cols: string[]) => s.corrPartial(t, cols, new Float64Array(cols.length)));
+registerOp('frame.corr.combine', (parts: s.CorrPartial[]) => s.corrCombine(parts));
+registerOp('frame.corr.finalize', (p: s.CorrPartial, cols: string[]) => s.corrFinalize(p, cols));
+registerOp('frame.uniques.partial', (t: arrow.Table, cols: string[]) => s.uniquesPartial(t, cols));
+registerOp('frame.uniques.combine', (parts: Record<string, (number | string)[]>[]) => s.uniquesCombine(parts));
+registerOp('frame.groupby.partial', (t: arrow.Table, keys: string[], cols: string[]) => groupPartial(t, keys, cols));
+registerOp('frame.groupby.combine', (parts: GroupPartial[]) => groupCombine(parts));
+registerOp('frame.groupby.finalize', (p: GroupPartial, keys: string[], keyTypes: string[], aggs: [string, AggOp[]][]) =>
+  groupFinalize(p, keys, keyTypes.map(typeFromName), aggs));
+registerOp('frame.categorize', (t: arrow.Table, cats: Record<string, (number | string)[]>) => categorizeTable(t, cats));
+registerOp('frame.getDummies', (t: arrow.Table, spec: { column: string; prefix: string; categories: (number | string)[] }[], sep: string) => dummiesTable(t, spec, sep));
+registerOp('frame.concat', (parts: arrow.Table[]) => concatTables(parts));
+registerOp('frame.splitPiece', (t: arrow.Table, n: number, j: number) => k.splitPiece(t, n, j));
+registerOp('frame.randomSplit', (t: arrow.Table, fracs: number[], seed: number, i: number, which: number) => k.randomSplitPiece(t, fracs, seed, i, which));
+registerOp('frame.toChunk', (t: arrow.Table, cols: string[]) => k.tableToChunk(t, cols));
+registerOp('frame.head', (t: arrow.Table, n: number) => k.headRows(t, n));
+registerOp('frame.numRows', (t: arrow.Table) => k.numRows(t));
+registerOp('frame.writeParquet', (t: arrow.Table, dir: string, i: number, rowGroupSize: number | null) => {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `part.${String(i).padStart(5, '0')}.parquet`);
+  writeFileSync(path, writeParquetBytes(t, { rowGroupSize: rowGroupSize ?? undefined }));
+  return path;
+});
+/** A user op over a partition; its output must have the declared columns. */
+registerOp('frame.mapPartitions', async (op: string, t: arrow.Table, args: unknown[], columns: string[]) => {
+  const out = await getOp(op)(t, ...args);
+  if (!(out instanceof arrow.Table)) throw new TypeError(`mapPartitions: op '${op}' returned ${out === null ? 'null' : typeof out}, expected an Arrow Table`);
+  const got = out.schema.fields.map((f) => f.name);
+  if (got.join('\u0000') !== columns.join('\u0000')) throw new TypeError(`mapPartitions: op '${op}' returned columns [${got}], expected [${columns}] as declared in its schema`);
+  return out;
+});
+
+function typeFromName(name: string): arrow.DataType {
+  if (name === 'Int64') return new arrow.Int64();
+  if (name === 'Int32') return new arrow.Int32();
+  if (name === 'Float64') return new arrow.Float64();
+  return new arrow.Utf8();
+}

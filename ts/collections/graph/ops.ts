@@ -1,0 +1,22 @@
+/**
+ * Generic collection ops: picking a field of a task's result, listing
+ * results, and running a fused chain of steps in one task.
+ */
+import { getOp, registerOp } from '../../actors/ops.js';
+import { FUSED_OP, resolveLocals, type FusedStep } from './optimize.js';
+
+registerOp('collections.pick', (value: Record<string, unknown>, field: string) => {
+  if (value === null || typeof value !== 'object' || !(field in value)) throw new RangeError(`pick: the value has no field '${field}'`);
+  return value[field];
+});
+
+registerOp('collections.list', (values: unknown[]) => values);
+
+registerOp(FUSED_OP, async (program: { steps: FusedStep[] }) => {
+  const results: unknown[] = [];
+  for (const step of program.steps) {
+    const args = resolveLocals(step.args, results) as unknown[];
+    results.push(await getOp(step.op)(...args));
+  }
+  return results[results.length - 1];
+});

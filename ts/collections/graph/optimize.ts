@@ -1,0 +1,150 @@
+/**
+ * Graph optimisation before submission:
+ * - cull: keep only the tasks the requested keys need;
+ * - projection pushdown: a Parquet read whose only consumer keeps some
+ *   columns reads only those columns;
+ * - fusion: a task whose result only one other task uses is folded into that
+ *   task, so a chain `read → select → assign → toChunk` runs as one task (no
+ *   scheduling, no intermediate results stored) — Dask's `fuse` of linear chains.
+ */
+import type { Graph, TaskSpec } from '../../actors/graph.js';
+import { isRefValue, mapRefs, refKey } from './refs.js';
+
+/** A fused task runs these steps in order; `{ [LOCAL]: i }` in an argument is step i's result. */
+export const FUSED_OP = 'collections.fused';
+export const LOCAL = '__shoalLocal';
+
+export interface FusedStep { op: string; args: unknown[] }
+
+export function dependencies(task: TaskSpec): Set<string> {
+  const out = new Set<string>();
+  mapRefs(task.args, (key) => { out.add(key); return undefined; });
+  return out;
+}
+
+export function cull(graph: Graph, outputs: string[]): Graph {
+  const keep = new Set<string>();
+  const stack = [...outputs];
+  while (stack.length) {
+    const k = stack.pop()!;
+    if (keep.has(k)) continue;
+    keep.add(k);
+    const t = graph.get(k);
+    if (t) for (const d of dependencies(t)) stack.push(d);
+  }
+  const out: Graph = new Map();
+  for (const [k, t] of graph) if (keep.has(k)) out.set(k, t);
+  return out;
+}
+
+function dependents(graph: Graph): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [k, t] of graph) for (const d of dependencies(t)) { const l = out.get(d) ?? []; l.push(k); out.set(d, l); }
+  return out;
+}
+
+/** Consumers that use only some columns of a partition, and which argument names them. */
+const PROJECTING: Record<string, number> = { 'frame.select': 1, 'frame.toChunk': 1, 'frame.describe.partial': 1, 'frame.corr.partial': 1, 'frame.uniques.partial': 1 };
+
+export function pushProjection(graph: Graph, protectedKeys: Set<string>): Graph {
+  const users = dependents(graph);
+  const out: Graph = new Map(graph);
+  for (const [k, t] of graph) {
+    if (t.op !== 'frame.readParquet' || protectedKeys.has(k)) continue;
+    const us = users.get(k) ?? [];
+    if (us.length !== 1) continue;
+    const u = graph.get(us[0])!;
+    const argAt = PROJECTING[u.op];
+    if (argAt === undefined || !isRefValue(u.args[0]) || refKey(u.args[0]) !== k) continue;
+    const cols = u.args[argAt] as string[];
+    const spec = t.args[0] as { columns: string[] | null };
+    if (!Array.isArray(cols) || (spec.columns && !cols.every((c) => spec.columns!.includes(c)))) continue;
+    out.set(k, { ...t, args: [{ ...spec, columns: cols }] });
+  }
+  return out;
+}
+
+export function topoOrder(graph: Graph): string[] {
+  const order: string[] = [];
+  const state = new Map<string, 1 | 2>();
+  for (const root of graph.keys()) {
+    if (state.has(root)) continue;
+    const stack: [string, boolean][] = [[root, false]];
+    while (stack.length) {
+      const [k, done] = stack.pop()!;
+      if (done) { state.set(k, 2); order.push(k); continue; }
+      if (state.has(k)) continue;
+      state.set(k, 1);
+      stack.push([k, true]);
+      const t = graph.get(k);
+      if (t) for (const d of dependencies(t)) if (!state.has(d) && graph.has(d)) stack.push([d, false]);
+    }
+  }
+  return order;
+}
+
+/**
+ * Folds every task with exactly one consumer into that consumer, unless it is
+ * requested or protected (persisted, so its stored result must be reused).
+ */
+export function fuse(graph: Graph, outputs: string[], protectedKeys: Set<string>): Graph {
+  const users = dependents(graph);
+  const keep = new Set([...outputs, ...protectedKeys]);
+  const programs = new Map<string, FusedStep[]>();
+  const absorbed = new Set<string>();
+  for (const k of topoOrder(graph)) {
+    const t = graph.get(k);
+    if (!t) continue;
+    const steps: FusedStep[] = [];
+    // Only linear chains: a task that gathers several private inputs (a
+    // tree-reduction step) keeps them as separate, parallel tasks.
+    const privateDeps = [...dependencies(t)].filter((d) => programs.has(d) && !keep.has(d) && (users.get(d) ?? []).length === 1);
+    const fusable = new Set(privateDeps.length === 1 ? privateDeps : []);
+    const args = mapRefs(t.args, (dep) => {
+      const prog = programs.get(dep);
+      if (!prog || !fusable.has(dep) || graph.get(dep)?.op === FUSED_OP) return undefined;
+      const offset = steps.length;
+      for (const s of prog) steps.push({ op: s.op, args: shiftLocals(s.args, offset) as unknown[] });
+      absorbed.add(dep);
+      return { [LOCAL]: steps.length - 1 };
+    }) as unknown[];
+    steps.push({ op: t.op, args });
+    programs.set(k, steps);
+  }
+  const out: Graph = new Map();
+  for (const [k, t] of graph) {
+    if (absorbed.has(k)) continue;
+    const steps = programs.get(k)!;
+    out.set(k, steps.length === 1 ? t : { ...t, op: FUSED_OP, args: [{ steps }] });
+  }
+  return out;
+}
+
+function shiftLocals(v: unknown, by: number): unknown {
+  if (by === 0 || v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || isRefValue(v)) return v;
+  if (Array.isArray(v)) return v.map((x) => shiftLocals(x, by));
+  if (Object.getPrototypeOf(v) !== Object.prototype) return v;
+  const o = v as Record<string, unknown>;
+  if (typeof o[LOCAL] === 'number' && Object.keys(o).length === 1) return { [LOCAL]: (o[LOCAL] as number) + by };
+  return Object.fromEntries(Object.entries(o).map(([key, x]) => [key, shiftLocals(x, by)]));
+}
+
+/** Replaces local markers by step results (inside a fused task, on the worker). */
+export function resolveLocals(v: unknown, results: unknown[]): unknown {
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) return v;
+  if (Array.isArray(v)) return v.map((x) => resolveLocals(x, results));
+  if (Object.getPrototypeOf(v) !== Object.prototype) return v;
+  const o = v as Record<string, unknown>;
+  if (typeof o[LOCAL] === 'number' && Object.keys(o).length === 1) return results[o[LOCAL] as number];
+  return Object.fromEntries(Object.entries(o).map(([key, x]) => [key, resolveLocals(x, results)]));
+}
+
+export interface OptimizeOptions { fuse?: boolean; protectedKeys?: Set<string> }
+
+export function optimize(graph: Graph, outputs: string[], o: OptimizeOptions = {}): Graph {
+  const protectedKeys = o.protectedKeys ?? new Set<string>();
+  let g = cull(graph, outputs);
+  g = pushProjection(g, protectedKeys);
+  if (o.fuse !== false) g = fuse(g, outputs, protectedKeys);
+  return g;
+}
