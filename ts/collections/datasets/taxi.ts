@@ -82,8 +82,9 @@ export function taxiPartition(seed: number, partition: number, rows: number, sta
     mta[i] = 0.5;
     improvement[i] = 1;
     tolls[i] = airportTrip && u() < 0.6 ? 6.55 : 0;
-    congestion[i] = u() < 0.9 ? 2.5 : 0;
-    airport[i] = airportTrip ? 1.25 : 0;
+    // rows with nulls (as the TLC's "unknown" records) have no surcharges in their total
+    congestion[i] = ok && u() < 0.9 ? 2.5 : 0;
+    airport[i] = ok && airportTrip ? 1.25 : 0;
     tip[i] = pay === 1 ? cents(Math.max(0, fare[i] * (0.2 + 0.06 * normal()))) : 0;
     total[i] = cents(fare[i] + extra[i] + mta[i] + tip[i] + tolls[i] + improvement[i] + congestion[i] + airport[i]);
   }
