@@ -4,6 +4,8 @@
  * `bool` is stored as a Uint8Array of 0/1: the collection's metadata, not the
  * buffer, says whether a uint8 chunk holds booleans.
  */
+import { allocShared as allocSharedCtor } from '../../actors/chunk.js';
+
 export type DType = 'float64' | 'float32' | 'int32' | 'uint8' | 'bool';
 
 export type TypedArray = Float64Array | Float32Array | Int32Array | Uint8Array;
@@ -44,12 +46,11 @@ export function assertDType(name: string, dtype: unknown): asserts dtype is DTyp
 }
 
 /**
- * A zero-filled typed array in a SharedArrayBuffer, so that worker threads of
- * one process read it without copying.
+ * A zero-filled typed array in a SharedArrayBuffer (the runtime's
+ * `allocShared`), so that worker threads of one process read it without copying.
  */
 export function allocShared(dtype: DType, n: number): TypedArray {
-  const C = ctorOf(dtype);
-  return new (C as Float64ArrayConstructor)(new SharedArrayBuffer(Math.max(0, n) * C.BYTES_PER_ELEMENT)) as TypedArray;
+  return allocSharedCtor(ctorOf(dtype) as Float64ArrayConstructor, Math.max(0, n)) as TypedArray;
 }
 
 /** The dtype arithmetic between two dtypes produces (NumPy's promotion for these five). */

@@ -164,9 +164,40 @@ export function takeVector(vec: arrow.Vector, idx: ArrayLike<number>): arrow.Vec
     for (let i = 0; i < idx.length; i++) (out as unknown as { [i: number]: unknown })[i] = (flat as unknown as { [i: number]: unknown })[idx[i]];
     return numericVector(type, out as never, outValid);
   }
+  if (arrow.DataType.isUtf8(type)) return takeUtf8(vec, idx, outValid);
   const values: unknown[] = new Array(idx.length);
   for (let i = 0; i < idx.length; i++) values[i] = vec.get(idx[i]);
   return arrow.vectorFromArray(values as never, type as never);
+}
+
+/** Rows of a string column, copying bytes through the offsets (no string decoding). */
+function takeUtf8(vec: arrow.Vector, idx: ArrayLike<number>, valid: Uint8Array): arrow.Vector {
+  // locate each row's batch once
+  const starts: number[] = [];
+  let at = 0;
+  for (const d of vec.data) { starts.push(at); at += d.length; }
+  const where = (row: number): [arrow.Data, number] => {
+    let b = vec.data.length - 1;
+    while (starts[b] > row) b--;
+    return [vec.data[b], row - starts[b]];
+  };
+  const offsets = new Int32Array(idx.length + 1);
+  let bytes = 0;
+  for (let i = 0; i < idx.length; i++) {
+    const [d, r] = where(idx[i]);
+    const o = d.valueOffsets as Int32Array;
+    bytes += valid[i] ? o[d.offset + r + 1] - o[d.offset + r] : 0;
+    offsets[i + 1] = bytes;
+  }
+  const data = new Uint8Array(bytes);
+  for (let i = 0; i < idx.length; i++) {
+    if (!valid[i]) continue;
+    const [d, r] = where(idx[i]);
+    const o = d.valueOffsets as Int32Array;
+    data.set((d.values as Uint8Array).subarray(o[d.offset + r], o[d.offset + r + 1]), offsets[i]);
+  }
+  const { bitmap, nullCount } = bitmapOf(valid, idx.length);
+  return arrow.makeVector(arrow.makeData({ type: new arrow.Utf8(), length: idx.length, nullCount, nullBitmap: bitmap, valueOffsets: offsets, data }));
 }
 
 /** The raw values of a fixed-width column, all batches joined. */

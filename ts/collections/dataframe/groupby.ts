@@ -26,30 +26,46 @@ function keyValues(table: arrow.Table, name: string): (number | string | null)[]
 }
 
 export function groupPartial(table: arrow.Table, keys: string[], valueCols: string[]): GroupPartial {
-  const keyCols = keys.map((k) => keyValues(table, k));
+  const numericKeys = keys.every((k) => { const t = table.getChild(k)!.type; return arrow.DataType.isInt(t) || arrow.DataType.isFloat(t); });
+  // numeric keys read as doubles in one pass (no per-row Arrow `get`); others as values
+  const keyCols: ArrayLike<number | string | null>[] = keys.map((k) => {
+    if (!numericKeys) return keyValues(table, k);
+    const { values, valid } = toFloat64(table.getChild(k)!);
+    return Array.from(values, (v, i) => (valid[i] && !Number.isNaN(v) ? v : null));
+  });
   const vals = valueCols.map((c) => toFloat64(table.getChild(c)!).values);
-  const index = new Map<string, number>();
+  const index = new Map<number | string, number>();
   const out: GroupPartial = { keys: [], stats: {} };
-  for (const c of valueCols) out.stats[c] = { sum: [], count: [], min: [], max: [] };
+  const stats = valueCols.map((c) => (out.stats[c] = { sum: [] as number[], count: [] as number[], min: [] as number[], max: [] as number[] }));
+  const single = keys.length === 1;
   for (let r = 0; r < table.numRows; r++) {
-    const tuple = keyCols.map((k) => k[r]);
-    if (tuple.some((v) => v === null)) continue;
-    const id = JSON.stringify(tuple);
+    let id: number | string;
+    if (single) {
+      const v = keyCols[0][r];
+      if (v === null) continue;
+      id = v;
+    } else {
+      let parts = '';
+      let bad = false;
+      for (let j = 0; j < keyCols.length; j++) { const v = keyCols[j][r]; if (v === null) { bad = true; break; } parts += `${typeof v === 'number' ? 'n' : 's'}${v}\u0000`; }
+      if (bad) continue;
+      id = parts;
+    }
     let g = index.get(id);
     if (g === undefined) {
       g = out.keys.length;
       index.set(id, g);
-      out.keys.push(tuple as (number | string)[]);
-      for (const c of valueCols) { const s = out.stats[c]; s.sum.push(0); s.count.push(0); s.min.push(Infinity); s.max.push(-Infinity); }
+      out.keys.push(keyCols.map((k) => k[r]) as (number | string)[]);
+      for (const s of stats) { s.sum.push(0); s.count.push(0); s.min.push(Infinity); s.max.push(-Infinity); }
     }
-    valueCols.forEach((c, j) => {
+    for (let j = 0; j < vals.length; j++) {
       const x = vals[j][r];
-      if (Number.isNaN(x)) return;
-      const s = out.stats[c];
+      if (Number.isNaN(x)) continue;
+      const s = stats[j];
       s.sum[g] += x; s.count[g] += 1;
       if (x < s.min[g]) s.min[g] = x;
       if (x > s.max[g]) s.max[g] = x;
-    });
+    }
   }
   return out;
 }

@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { getOp } from '../../actors/ops.js';
+import { resolveRefs, type Graph } from '../../actors/graph.js';
+import '../ops.js';
+import { fromArray } from '../array/create.js';
+import { readParquet } from '../dataframe/io.js';
+import { testdataPath } from '../testdata.js';
+import { FUSED_OP, cull, fuse, optimize } from './optimize.js';
+import { flatten } from './layers.js';
+import type { ChunkLike } from '../array/dtype.js';
+
+/**
+ * Runs a graph in this thread, task by task in dependency order, with the
+ * registered ops: the reference that optimised graphs must agree with.
+ */
+async function evaluate(graph: Graph, keys: string[]): Promise<unknown[]> {
+  const done = new Map<string, unknown>();
+  const run = async (k: string): Promise<unknown> => {
+    if (done.has(k)) return done.get(k);
+    const t = graph.get(k)!;
+    const deps = new Map<string, unknown>();
+    const { refsIn } = await import('../../actors/graph.js');
+    for (const d of refsIn(t.args)) deps.set(d, await run(d));
+    const v = await getOp(t.op)(...(resolveRefs(t.args, (d) => deps.get(d)) as unknown[]));
+    done.set(k, v);
+    return v;
+  };
+  return Promise.all(keys.map(run));
+}
+
+test('linear chains fuse into one task per chunk; tree reductions keep their parallel partials', async () => {
+  const X = fromArray(Float64Array.from({ length: 40 }, (_, i) => i * 0.5 - 3), { shape: [20, 2], chunks: 4 });
+  const z = X.sub(X.mean(0)).abs().mul(2);
+  const total = z.sum();
+  const g = flatten(total.layers);
+  const opt = optimize(g, [total.key]);
+  assert.ok(opt.size < g.size, `${opt.size} tasks after, ${g.size} before`);
+  const fused = [...opt.values()].filter((t) => t.op === FUSED_OP);
+  // each chunk's array.chunk → elemwise → abs → mul → moments.partial is one task
+  assert.equal(fused.filter((t) => (t.args[0] as { steps: unknown[] }).steps.length === 5).length, 5);
+  assert.ok([...opt.values()].some((t) => t.op === 'array.moments.combine'));
+  const [a] = (await evaluate(g, [total.key])) as ChunkLike[];
+  const [b] = (await evaluate(opt, [total.key])) as ChunkLike[];
+  assert.equal(b.data[0], a.data[0]);
+  // brute force: mean of columns, |x - mean| * 2, summed
+  const d = Array.from({ length: 40 }, (_, i) => i * 0.5 - 3);
+  const means = [0, 1].map((j) => d.filter((_, i) => i % 2 === j).reduce((x, y) => x + y) / 20);
+  assert.ok(Math.abs(a.data[0] - d.reduce((s, x, i) => s + 2 * Math.abs(x - means[i % 2]), 0)) < 1e-9);
+});
+
+test('requested and persisted keys are never fused away', () => {
+  const X = fromArray([1, 2, 3, 4], { chunks: 2 });
+  const y = X.add(1).mul(3);
+  const g = flatten(y.layers);
+  const inner = X.add(1).keys[0];
+  const opt = fuse(g, [...y.keys], new Set([inner]));
+  assert.ok(opt.has(inner));
+  assert.ok(opt.has(y.keys[0]) && opt.has(y.keys[1]));
+  assert.deepEqual([...cull(g, [X.keys[0]]).keys()], [X.keys[0]]);
+});
+
+test('a column selection is pushed into the Parquet read it follows', async () => {
+  const df = await readParquet(testdataPath('frame.parquet'));
+  const arr = df.select(['fare_amount', 'tip_amount']).toArray();
+  const opt = optimize(flatten(arr.layers), [...arr.keys], { fuse: false });
+  const reads = [...opt.values()].filter((t) => t.op === 'frame.readParquet');
+  assert.equal(reads.length, 3);
+  for (const r of reads) assert.deepEqual((r.args[0] as { columns: string[] }).columns, ['fare_amount', 'tip_amount']);
+  const fused = optimize(flatten(arr.layers), [...arr.keys]);
+  const parts = (await evaluate(fused, [...arr.keys])) as ChunkLike[];
+  assert.deepEqual(parts.map((p) => p.shape), [[200, 2], [200, 2], [100, 2]]);
+});
