@@ -89,6 +89,13 @@ export function toFloat64(vec: arrow.Vector): { values: Float64Array; valid: Uin
     const kind = kindOf(data.type);
     const raw = data.values as ArrayLike<number | bigint>;
     const tsScale = kind === 'timestamp' ? timestampToMs(data.type) : 1;
+    if (!bitmap && (kind === 'number' || kind === 'dictionary') && !(raw instanceof BigInt64Array) && !(raw instanceof BigUint64Array)) {
+      // the common case: a dense numeric buffer, copied (and widened) in one call
+      values.set((raw as Float64Array).subarray(off, off + len), at);
+      valid.fill(1, at, at + len);
+      at += len;
+      continue;
+    }
     for (let i = 0; i < len; i++) {
       const ok = !bitmap || (bitmap[(off + i) >> 3] >> ((off + i) & 7)) & 1;
       valid[at + i] = ok ? 1 : 0;
