@@ -322,3 +322,16 @@ function checkAxis(axis: number | null, ndim: number): 0 | null {
   if (axis === 0) return 0;
   throw new RangeError(`axis: expected null, 0${ndim === 2 ? ' or 1' : ''}, got ${axis}`);
 }
+
+/**
+ * `cond ? a : b` element by element (NumPy's `where`); `a` and `b` are arrays
+ * chunked like `cond`, numbers, lazy scalars or per-column rows.
+ */
+export function where(cond: ShoalArray, a: ArrayOperand, b: ArrayOperand): ShoalArray {
+  if (!(cond instanceof ShoalArray)) throw new TypeError(`cond: expected a shoal Array, got ${describe(cond)}`);
+  const dtype = promote(operandDType(a), operandDType(b));
+  const deps = [a, b].filter((o): o is ShoalArray | LazyScalar => o instanceof ShoalArray || o instanceof LazyScalar);
+  const ra = operandFor(cond, a);
+  const rb = operandFor(cond, b);
+  return cond.blockwise('where', (i) => [ref(cond.keys[i]), ra(i), rb(i), dtype], 'array.where', { dtype }, deps, [typeof a === 'number' ? a : null, typeof b === 'number' ? b : null]);
+}
