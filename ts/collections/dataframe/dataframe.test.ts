@@ -1,0 +1,182 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as arrow from 'apache-arrow';
+import { Client } from '../../actors/client.js';
+import { readReference, testdataPath } from '../testdata.js';
+import { getDummies } from './dataframe.js';
+import { fromArrow, readCsv, readParquet } from './io.js';
+import { toFloat64 } from './arrow-util.js';
+import { makeTaxi } from '../datasets/taxi.js';
+
+const ref = readReference('frame_reference.json');
+let client: Client;
+let dir: string;
+
+before(async () => {
+  client = await Client.local({ nWorkers: 2, threadsPerWorker: 1 });
+  dir = mkdtempSync(join(tmpdir(), 'shoal-frame-'));
+});
+after(async () => {
+  await client.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function near(a: number, b: number | null, tol = 1e-9): void {
+  if (b === null) { assert.ok(Number.isNaN(a), `${a} should be NaN`); return; }
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
+}
+
+const numbers = (v: arrow.Vector): number[] => Array.from(toFloat64(v).values, (x) => (Number.isNaN(x) ? null : x)) as number[];
+
+test('readParquet: row groups become partitions; compute gives back the pyarrow file exactly', async () => {
+  const df = await readParquet(testdataPath('frame.parquet'));
+  assert.equal(df.npartitions, 3);
+  assert.deepEqual(df.lengths, ref.row_groups);
+  assert.deepEqual(df.columns, ref.columns);
+  const t = await df.compute();
+  assert.equal(t.numRows, 500);
+  for (const c of ['VendorID', 'passenger_count', 'trip_distance', 'payment_type', 'fare_amount', 'tpep_pickup_datetime']) assert.deepEqual(numbers(t.getChild(c)!), ref.values[c], c);
+  assert.deepEqual(Array.from({ length: t.numRows }, (_, i) => t.getChild('store_and_fwd_flag')!.get(i)), ref.values.store_and_fwd_flag);
+  const head = await df.head(3);
+  assert.deepEqual(numbers(head.getChild('fare_amount')!), ref.values.fare_amount.slice(0, 3));
+});
+
+test('describe, groupby, corr and null counts match pandas through the cluster', async () => {
+  const df = await readParquet(testdataPath('frame.parquet'));
+  const d = await df.select(Object.keys(ref.describe)).describe().compute();
+  const stats = Array.from({ length: d.numRows }, (_, i) => d.getChild('statistic')!.get(i) as string);
+  for (const c of Object.keys(ref.describe)) stats.forEach((s, i) => near(d.getChild(c)!.get(i), ref.describe[c][s]));
+  const g = await df.groupby('VendorID').agg({ trip_distance: 'sum', fare_amount: 'mean', tip_amount: ['min', 'max', 'count'] }).compute();
+  assert.deepEqual(numbers(g.getChild('VendorID')!), ref.groupby_vendor.VendorID);
+  for (const c of ['trip_distance', 'fare_amount', 'tip_amount_min', 'tip_amount_max', 'tip_amount_count']) numbers(g.getChild(c)!).forEach((x, i) => near(x, ref.groupby_vendor[c][i]));
+  const cols: string[] = ref.corr.columns;
+  const r = await df.corr(cols).compute();
+  cols.forEach((c, j) => cols.forEach((_, i) => near(r.getChild(c)!.get(i), ref.corr.matrix[i][j])));
+  assert.deepEqual(await df.isnull().sum().compute(), ref.isnull_sum);
+});
+
+test('filter, assign with column expressions and datetime fields, dropna', async () => {
+  const df = await readParquet(testdataPath('frame.parquet'));
+  const kept = df.filter(df.col('trip_distance').gt(2).and(df.col('payment_type').eq(1)));
+  const t = await kept.compute();
+  assert.equal(t.numRows, ref.filter_dist_gt2_card.rows);
+  near(numbers(t.getChild('fare_amount')!).reduce((a, b) => a + b, 0), ref.filter_dist_gt2_card.fare_sum);
+  const withFeatures = df.assign({
+    hour: df.col('tpep_pickup_datetime').dt.hour,
+    dow: df.col('tpep_pickup_datetime').dt.dayofweek,
+    tip_per_mile: df.col('tip_amount').div(df.col('trip_distance')),
+  });
+  assert.equal(String(withFeatures.schema.fields.find((f) => f.name === 'hour')!.type), 'Int32');
+  const w = await withFeatures.select(['hour', 'dow', 'tip_per_mile']).compute();
+  assert.deepEqual(numbers(w.getChild('hour')!), ref.dt.hour);
+  assert.deepEqual(numbers(w.getChild('dow')!), ref.dt.dayofweek);
+  const tpm = numbers(w.getChild('tip_per_mile')!);
+  near(tpm.reduce((a, b) => a + b, 0) / tpm.length, ref.tip_per_mile_mean);
+  assert.equal(await df.dropna().numRows(), ref.dropna_rows);
+  const hours = await df.col('tpep_pickup_datetime').dt.hour.compute();
+  assert.deepEqual(numbers(hours), ref.dt.hour);
+});
+
+test('categorize then getDummies gives pandas columns and counts; toArray resolves lengths', async () => {
+  const df = await readParquet(testdataPath('frame.parquet'));
+  const cat = await df.select(['VendorID', 'payment_type', 'trip_distance']).categorize('payment_type');
+  assert.deepEqual(cat.categories.payment_type, [1, 2, 3, 4]);
+  const dummies = getDummies(cat, { columns: ['payment_type'], prefix: 'pay', prefixSep: '=' });
+  assert.deepEqual(dummies.columns, ref.dummies.columns);
+  const t = await dummies.compute();
+  for (const [c, s] of Object.entries(ref.dummies.sums)) assert.equal(numbers(t.getChild(c)!).reduce((a, b) => a + b, 0), s, c);
+  const X = dummies.toArray(['trip_distance', 'pay=1']);
+  assert.deepEqual(X.chunks, ref.row_groups);
+  near(await X.col(0).sum().compute(), ref.values.trip_distance.reduce((a: number, b: number) => a + b, 0));
+  // after a filter the lengths are unknown until computed; slicing still works
+  const Y = df.filter(df.col('payment_type').eq(2)).toArray(['fare_amount']);
+  assert.ok(!Y.knownLengths);
+  const every3 = await Y.slice(0, null, 3).compute();
+  const cash = ref.values.fare_amount.filter((_: number, i: number) => ref.values.payment_type[i] === 2);
+  assert.deepEqual(Array.from(every3.data), cash.filter((_: number, i: number) => i % 3 === 0));
+});
+
+test('readCsv with datetime and category dtypes in several partitions', async () => {
+  const df = await readCsv(testdataPath('frame.csv'), { blocksize: 7_000, dtypes: { tpep_pickup_datetime: 'datetime', tpep_dropoff_datetime: 'datetime', store_and_fwd_flag: 'category' } });
+  assert.ok(df.npartitions >= 5);
+  assert.deepEqual(df.categories.store_and_fwd_flag, ['N', 'Y']);
+  const t = await df.compute();
+  assert.equal(t.numRows, 500);
+  assert.deepEqual(numbers(t.getChild('tpep_pickup_datetime')!), ref.values.tpep_pickup_datetime);
+  assert.deepEqual(numbers(t.getChild('passenger_count')!), ref.values.passenger_count);
+  assert.ok(arrow.DataType.isDictionary(t.getChild('store_and_fwd_flag')!.type));
+  const g = await df.groupby(['VendorID', 'payment_type']).agg({ total_amount: 'sum', passenger_count: 'count' }).compute();
+  numbers(g.getChild('total_amount')!).forEach((x, i) => near(x, ref.groupby_vendor_payment.total_amount[i]));
+  assert.deepEqual(numbers(g.getChild('passenger_count')!), ref.groupby_vendor_payment.passenger_count);
+});
+
+test('toParquet, repartition and randomSplit keep every row once', async () => {
+  const df = await readParquet(testdataPath('frame.parquet'));
+  const out = join(dir, 'written');
+  const paths = await df.repartition(2).toParquet(out);
+  assert.equal(paths.length, 2);
+  const back = await readParquet(out);
+  assert.equal(await back.numRows(), 500);
+  assert.deepEqual(numbers((await back.compute()).getChild('tip_amount')!), ref.values.tip_amount);
+  const more = df.repartition(7);
+  assert.equal(more.npartitions, 7);
+  assert.equal(more.lengths.reduce((a, b) => a + b, 0), 500);
+  assert.deepEqual(numbers((await more.compute()).getChild('fare_amount')!), ref.values.fare_amount);
+  const [a, b] = df.randomSplit([0.8, 0.2], { randomState: 1 });
+  const [na, nb] = [await a.numRows(), await b.numRows()];
+  assert.equal(na + nb, 500);
+  assert.ok(na > 340 && na < 460, `train rows ${na}`);
+  const [a2] = df.randomSplit([0.8, 0.2], { randomState: 1 });
+  assert.deepEqual(numbers((await a2.compute()).getChild('fare_amount')!), numbers((await a.compute()).getChild('fare_amount')!));
+});
+
+test('empty partitions flow through; fromArrow; mapPartitions checks its schema', async () => {
+  const df = await readParquet(testdataPath('frame.parquet'));
+  const none = df.filter(df.col('trip_distance').lt(-1));
+  assert.equal(await none.numRows(), 0);
+  assert.equal((await none.compute()).numRows, 0);
+  assert.deepEqual(await none.isnull().sum().compute(), Object.fromEntries(ref.columns.map((c: string) => [c, 0])));
+  const g = await none.groupby('VendorID').agg({ fare_amount: 'sum' }).compute();
+  assert.equal(g.numRows, 0);
+  const small = fromArrow(arrow.tableFromArrays({ a: Float64Array.from([1, 2, 3, 4, 5]), b: Int32Array.from([1, 1, 2, 2, 2]) }), { npartitions: 2 });
+  assert.deepEqual(small.lengths, [2, 3]);
+  const s = await small.groupby('b').agg({ a: ['sum', 'mean'] }).compute();
+  assert.deepEqual(numbers(s.getChild('a_sum')!), [3, 12]);
+  assert.deepEqual(numbers(s.getChild('a_mean')!), [1.5, 4]);
+  const same = small.mapPartitions('frame.head', { args: [1] });
+  assert.deepEqual(numbers((await same.compute()).getChild('a')!), [1, 3]);
+  const wrong = small.mapPartitions('frame.head', { args: [1], schema: { z: new arrow.Float64() } });
+  await assert.rejects(wrong.compute(), /mapPartitions: op 'frame.head' returned columns \[a,b\], expected \[z\]/);
+});
+
+test('bad input is rejected at the call with the column named', async () => {
+  const df = await readParquet(testdataPath('frame.parquet'));
+  assert.throws(() => df.select(['fare', 'VendorID']), /columns: no column named 'fare'; the columns are VendorID,/);
+  assert.throws(() => df.col('tip'), /no column named 'tip'/);
+  assert.throws(() => df.groupby('VendorID').agg({ store_and_fwd_flag: 'sum' }), /'store_and_fwd_flag' is Utf8; only 'count'/);
+  assert.throws(() => df.groupby('VendorID').agg({ fare_amount: 'median' as 'sum' }), /expected one of sum, mean, count, min, max, got median/);
+  assert.throws(() => df.col('tpep_pickup_datetime').add(1), /add: expected numeric operands, got timestamp and int32/);
+  assert.throws(() => df.col('fare_amount').dt.hour, /dt.hour: expected a datetime column, got float64/);
+  assert.throws(() => df.filter(df.col('fare_amount')), /predicate: expected a boolean column, got float64/);
+  assert.throws(() => getDummies(df, { columns: ['payment_type'] }), /'payment_type' has no known categories; call await df.categorize/);
+  assert.throws(() => df.corr(['store_and_fwd_flag']), /'store_and_fwd_flag' is Utf8, expected a numeric column/);
+  const bad = join(dir, 'bad.parquet');
+  writeFileSync(bad, 'PAR1 this is not parquet');
+  await assert.rejects(readParquet(bad), /bad\.parquet is not a readable Parquet file/);
+  await assert.rejects(readCsv(testdataPath('frame.csv'), { dtypes: { nope: 'float64' } }), /dtypes: no column named 'nope'/);
+});
+
+test('taxi files generated with makeTaxi read back with known lengths and sane statistics', async () => {
+  const out = join(dir, 'taxi');
+  makeTaxi({ rows: 30_000, out, partitions: 3, rowGroupSize: 5_000, randomState: 2 });
+  const df = await readParquet(out);
+  assert.equal(df.npartitions, 6);
+  assert.equal(await df.numRows(), 30_000);
+  const byPay = await df.groupby('payment_type').agg({ tip_amount: 'mean', trip_distance: 'count' }).compute();
+  assert.deepEqual(numbers(byPay.getChild('payment_type')!), [1, 2, 3, 4]);
+  const tips = numbers(byPay.getChild('tip_amount')!);
+  assert.ok(tips[0] > 1 && tips[1] === 0, `card tips ${tips[0]}, cash tips ${tips[1]}`);
+});
