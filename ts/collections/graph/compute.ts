@@ -4,6 +4,8 @@
  * default one (`getClient()`).
  */
 import { getClient, type Client } from '../../actors/client.js';
+// the client thread decodes Arrow partitions too
+import '../serializers.js';
 import { flatten, type Layers } from './layers.js';
 import { optimize } from './optimize.js';
 
