@@ -74,6 +74,8 @@ export interface ResultRow {
 export interface SuiteOptions {
   /** Repetitions per side per case; medians are taken over them. */
   runs: number;
+  /** A smaller configuration for a smoke run (`--quick`): its figures are not the issue's. */
+  quick?: boolean;
 }
 
 /** A benchmark suite: `bench/<name>.ts` exports `suite` and `bench/run.ts` finds it by name. */

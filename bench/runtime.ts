@@ -1,0 +1,128 @@
+/**
+ * The runtime suite: scheduler throughput and round-trip latency of shoal's
+ * `Client.local` against dask.distributed's `LocalCluster(processes=False)`
+ * (bench/python/runtime_dask.py), with the same workers and threads.
+ *
+ * Cases (each timed end to end: graph submission, execution, results back in the client):
+ * - `throughput.embarrassing`: 100 000 independent `noop` tasks, tasks/s.
+ * - `throughput.tree`: 100 000 leaves returning 1 summed by a tree with fan-in 8
+ *   (collections' `treeReduce`, Dask's `split_every`), tasks (leaves + sums)/s.
+ * - `roundtrip`: one small task submitted and awaited, median of 200 calls, ms.
+ *
+ * Target (issue 2): at least 5x Dask's tasks per second, under 0.2 ms round trip.
+ */
+import { ref, type Graph } from '../ts/actors/graph.js';
+import { treeReduce } from '../ts/collections/graph/reduce.js';
+import { asBaselineResult, baselineCase, makeRow, measure, median, runPython, type ResultRow, type Suite } from './harness.js';
+import { openLocalClient, type BenchClient } from './runtime-client.js';
+
+/** The same cluster shape on both sides: this machine has 2 cores. */
+export const WORKERS = 1;
+export const THREADS_PER_WORKER = 2;
+/** Fan-in of the reduction tree, as collections' treeReduce and Dask's split_every. */
+export const SPLIT_EVERY = 8;
+
+/** Independent no-op tasks `noop-<i>`. */
+export function embarrassingGraph(n: number): { graph: Graph; keys: string[] } {
+  const graph: Graph = new Map();
+  for (let i = 0; i < n; i++) graph.set(`noop-${i}`, { op: 'noop', args: [i] });
+  return { graph, keys: [...graph.keys()] };
+}
+
+/** `n` leaves `one-<i>` = identity(1), summed by a tree with fan-in `SPLIT_EVERY`; the root holds n. */
+export function treeGraph(n: number): { graph: Graph; root: string } {
+  const graph: Graph = new Map();
+  const leaves: string[] = [];
+  for (let i = 0; i < n; i++) {
+    graph.set(`one-${i}`, { op: 'identity', args: [1] });
+    leaves.push(`one-${i}`);
+  }
+  const { tasks, root } = treeReduce('sum', leaves, 'sum', [], SPLIT_EVERY);
+  for (const [k, t] of tasks) graph.set(k, t);
+  return { graph, root };
+}
+
+/** Tasks per second of one `compute` of the whole graph, checking what came back. */
+async function throughputRun(client: BenchClient, graph: Graph, keys: string[], check: (results: unknown[]) => void): Promise<number> {
+  const start = performance.now();
+  const results = await client.compute(graph, keys);
+  const seconds = (performance.now() - start) / 1e3;
+  check(results);
+  return graph.size / seconds;
+}
+
+export interface RuntimeConfig {
+  tasks: number;
+  calls: number;
+}
+
+let lastNotes: Record<string, unknown> = {};
+
+export const suite: Suite = {
+  name: 'runtime',
+  description: `scheduler throughput and round trip, shoal Client.local vs Dask LocalCluster(processes=False), ${WORKERS} worker x ${THREADS_PER_WORKER} threads`,
+  notes: () => lastNotes,
+  async run({ runs, quick }): Promise<ResultRow[]> {
+    const cfg: RuntimeConfig = quick ? { tasks: 5_000, calls: 50 } : { tasks: 100_000, calls: 200 };
+
+    const py = asBaselineResult(
+      await runPython('runtime_dask.py', [
+        '--tasks', String(cfg.tasks), '--runs', String(runs), '--calls', String(cfg.calls),
+        '--workers', String(WORKERS), '--threads', String(THREADS_PER_WORKER), '--split-every', String(SPLIT_EVERY),
+      ]),
+      'runtime_dask.py',
+    );
+
+    const client = await openLocalClient({ nWorkers: WORKERS, threadsPerWorker: THREADS_PER_WORKER });
+    let emb, tree, rtt;
+    const emGraph = embarrassingGraph(cfg.tasks);
+    const trGraph = treeGraph(cfg.tasks);
+    try {
+      // Warm-up (thread start, op module import, JIT) happens in measure()'s unmeasured first run.
+      emb = await measure(
+        () => throughputRun(client.inner, emGraph.graph, emGraph.keys, (r) => {
+          if (r.length !== cfg.tasks) throw new Error(`runtime bench: expected ${cfg.tasks} results, got ${r.length}`);
+        }),
+        { runs },
+      );
+      tree = await measure(
+        () => throughputRun(client.inner, trGraph.graph, [trGraph.root], (r) => {
+          if (r[0] !== cfg.tasks) throw new Error(`runtime bench: tree summed to ${String(r[0])}, expected ${cfg.tasks}`);
+        }),
+        { runs },
+      );
+      rtt = await measure(async () => {
+        const calls: number[] = [];
+        for (let i = 0; i < cfg.calls; i++) {
+          const start = performance.now();
+          await client.inner.submit('noop').result();
+          calls.push(performance.now() - start);
+        }
+        return median(calls);
+      }, { runs });
+    } finally {
+      await client.inner.close();
+    }
+
+    lastNotes = {
+      cluster: `${WORKERS} worker x ${THREADS_PER_WORKER} threads on both sides`,
+      shoal: client.description,
+      baselineVersions: py.versions,
+      tasks: cfg.tasks,
+      treeTasks: trGraph.graph.size,
+      splitEvery: SPLIT_EVERY,
+      roundtripCallsPerRun: cfg.calls,
+      quick: Boolean(quick),
+    };
+    const name = py.baselineName;
+    const b = (c: string) => baselineCase(py, c);
+    return [
+      makeRow({ case: 'throughput.embarrassing', unit: 'tasks/s', better: 'higher', shoal: emb.median, baseline: b('throughput.embarrassing').median,
+        baselineName: name, target: { on: 'ratio', atLeast: 5 }, detail: { shoalSamples: emb.samples, baselineSamples: b('throughput.embarrassing').samples, tasks: cfg.tasks } }),
+      makeRow({ case: 'throughput.tree', unit: 'tasks/s', better: 'higher', shoal: tree.median, baseline: b('throughput.tree').median,
+        baselineName: name, target: { on: 'ratio', atLeast: 5 }, detail: { shoalSamples: tree.samples, baselineSamples: b('throughput.tree').samples, tasks: trGraph.graph.size } }),
+      makeRow({ case: 'roundtrip', unit: 'ms', better: 'lower', shoal: rtt.median, baseline: b('roundtrip').median,
+        baselineName: name, target: { on: 'shoal', atMost: 0.2 }, detail: { shoalSamples: rtt.samples, baselineSamples: b('roundtrip').samples, callsPerRun: cfg.calls } }),
+    ];
+  },
+};
