@@ -72,7 +72,10 @@ export function describePartial(table: arrow.Table, columns: string[]): Record<s
   const out: Record<string, ColumnSummary> = {};
   for (const c of columns) {
     const { values } = toFloat64(table.getChild(c)!);
-    const kept = values.filter((x) => !Number.isNaN(x)).sort();
+    let n = 0;
+    const buf = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) if (values[i] === values[i]) buf[n++] = values[i]; // skips NaN
+    const kept = buf.subarray(0, n).sort();
     let sum = 0;
     for (const x of kept) sum += x;
     const mean = kept.length ? sum / kept.length : 0;
