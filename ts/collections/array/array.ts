@@ -147,7 +147,8 @@ export class ShoalArray {
   private finish(partial: string, tasks: Map<string, TaskSpec>, tree: { tasks: Map<string, TaskSpec>; root: string }, final: TaskSpec, out: string, ax: 0 | null, dtype: DType): ShoalArray | LazyScalar {
     for (const [k, t] of tree.tasks) tasks.set(k, t);
     tasks.set(out, final);
-    const layers = withLayer([this.layers], partial, tasks);
+    // one layer per output: the shared partials may appear in several, under the same keys
+    const layers = withLayer([this.layers], out, tasks);
     if (ax === null) return new LazyScalar(layers, out, dtype);
     return new ShoalArray(layers, [out], { dtype, cols: null, chunks: [this.cols ?? 1] }, out);
   }
