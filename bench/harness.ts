@@ -76,6 +76,8 @@ export interface SuiteOptions {
   runs: number;
   /** A smaller configuration for a smoke run (`--quick`): its figures are not the issue's. */
   quick?: boolean;
+  /** Measure shoal only (`--shoal-only`), for quick iteration on shoal: rows get baseline null. */
+  shoalOnly?: boolean;
 }
 
 /** A benchmark suite: `bench/<name>.ts` exports `suite` and `bench/run.ts` finds it by name. */

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { formatTable, writeResults, type Suite } from './harness.js';
 
 const KNOWN = ['runtime', 'kernels', 'collections', 'ml', 'nats'];
-const USAGE = `usage: npm run bench -- <suite...> [--runs N] [--quick]
+const USAGE = `usage: npm run bench -- <suite...> [--runs N] [--quick] [--shoal-only]
 suites: ${KNOWN.join(', ')} (a suite x is bench/x.ts exporting \`suite\`)
 needs the Python baselines: bench/setup.sh`;
 
@@ -28,7 +28,7 @@ async function loadSuite(name: string): Promise<Suite> {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { runs: { type: 'string', default: '5' }, quick: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    options: { runs: { type: 'string', default: '5' }, quick: { type: 'boolean', default: false }, 'shoal-only': { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help || positionals.length === 0) {
     console.log(USAGE);
@@ -40,10 +40,11 @@ async function main(): Promise<void> {
   const suites = await Promise.all(positionals.map(loadSuite));
   for (const suite of suites) {
     console.log(`\n== ${suite.name}: ${suite.description} (median of ${runs} runs per side)`);
-    const rows = await suite.run({ runs, quick: values.quick });
+    const rows = await suite.run({ runs, quick: values.quick, shoalOnly: values['shoal-only'] });
     console.log(formatTable(rows));
-    // A smoke run's figures are not the issue's: keep them out of the dated result file.
-    const out = await writeResults(values.quick ? `${suite.name}-quick` : suite.name, rows, { runs, notes: suite.notes?.() ?? {} });
+    // Smoke and shoal-only runs are not the issue's figures: keep them out of the dated result file.
+    const tag = [values.quick ? '-quick' : '', values['shoal-only'] ? '-shoal-only' : ''].join('');
+    const out = await writeResults(`${suite.name}${tag}`, rows, { runs, notes: suite.notes?.() ?? {} });
     console.log(`wrote ${path.relative(process.cwd(), out)}`);
   }
 }

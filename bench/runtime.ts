@@ -13,7 +13,10 @@
  */
 import { ref, type Graph } from '../ts/actors/graph.js';
 import { treeReduce } from '../ts/collections/graph/reduce.js';
-import { asBaselineResult, baselineCase, makeRow, measure, median, runPython, type ResultRow, type Suite } from './harness.js';
+import {
+  asBaselineResult, baselineCase, makeRow, measure, median, runPython,
+  type Better, type Measurement, type ResultRow, type Suite, type Target,
+} from './harness.js';
 import { openLocalClient, type BenchClient } from './runtime-client.js';
 
 /** The same cluster shape on both sides: this machine has 2 cores. */
@@ -62,10 +65,10 @@ export const suite: Suite = {
   name: 'runtime',
   description: `scheduler throughput and round trip, shoal Client.local vs Dask LocalCluster(processes=False), ${WORKERS} worker x ${THREADS_PER_WORKER} threads`,
   notes: () => lastNotes,
-  async run({ runs, quick }): Promise<ResultRow[]> {
+  async run({ runs, quick, shoalOnly }): Promise<ResultRow[]> {
     const cfg: RuntimeConfig = quick ? { tasks: 5_000, calls: 50 } : { tasks: 100_000, calls: 200 };
 
-    const py = asBaselineResult(
+    const py = shoalOnly ? null : asBaselineResult(
       await runPython('runtime_dask.py', [
         '--tasks', String(cfg.tasks), '--runs', String(runs), '--calls', String(cfg.calls),
         '--workers', String(WORKERS), '--threads', String(THREADS_PER_WORKER), '--split-every', String(SPLIT_EVERY),
@@ -74,7 +77,7 @@ export const suite: Suite = {
     );
 
     const client = await openLocalClient({ nWorkers: WORKERS, threadsPerWorker: THREADS_PER_WORKER });
-    let emb, tree, rtt;
+    let emb: Measurement, tree: Measurement, rtt: Measurement;
     const emGraph = embarrassingGraph(cfg.tasks);
     const trGraph = treeGraph(cfg.tasks);
     try {
@@ -107,22 +110,23 @@ export const suite: Suite = {
     lastNotes = {
       cluster: `${WORKERS} worker x ${THREADS_PER_WORKER} threads on both sides`,
       shoal: client.description,
-      baselineVersions: py.versions,
+      baselineVersions: py?.versions ?? null,
       tasks: cfg.tasks,
       treeTasks: trGraph.graph.size,
       splitEvery: SPLIT_EVERY,
       roundtripCallsPerRun: cfg.calls,
       quick: Boolean(quick),
+      shoalOnly: Boolean(shoalOnly),
     };
-    const name = py.baselineName;
-    const b = (c: string) => baselineCase(py, c);
+    const name = py?.baselineName ?? 'Dask (not run: --shoal-only)';
+    const b = (c: string) => (py ? baselineCase(py, c) : { median: null, samples: [] });
+    const row = (c: string, unit: string, better: Better, shoal: Measurement, target: Target, extra: Record<string, unknown>) =>
+      makeRow({ case: c, unit, better, shoal: shoal.median, baseline: b(c).median, baselineName: name, target,
+        detail: { shoalSamples: shoal.samples, baselineSamples: b(c).samples, ...extra } });
     return [
-      makeRow({ case: 'throughput.embarrassing', unit: 'tasks/s', better: 'higher', shoal: emb.median, baseline: b('throughput.embarrassing').median,
-        baselineName: name, target: { on: 'ratio', atLeast: 5 }, detail: { shoalSamples: emb.samples, baselineSamples: b('throughput.embarrassing').samples, tasks: cfg.tasks } }),
-      makeRow({ case: 'throughput.tree', unit: 'tasks/s', better: 'higher', shoal: tree.median, baseline: b('throughput.tree').median,
-        baselineName: name, target: { on: 'ratio', atLeast: 5 }, detail: { shoalSamples: tree.samples, baselineSamples: b('throughput.tree').samples, tasks: trGraph.graph.size } }),
-      makeRow({ case: 'roundtrip', unit: 'ms', better: 'lower', shoal: rtt.median, baseline: b('roundtrip').median,
-        baselineName: name, target: { on: 'shoal', atMost: 0.2 }, detail: { shoalSamples: rtt.samples, baselineSamples: b('roundtrip').samples, callsPerRun: cfg.calls } }),
+      row('throughput.embarrassing', 'tasks/s', 'higher', emb, { on: 'ratio', atLeast: 5 }, { tasks: cfg.tasks }),
+      row('throughput.tree', 'tasks/s', 'higher', tree, { on: 'ratio', atLeast: 5 }, { tasks: trGraph.graph.size }),
+      row('roundtrip', 'ms', 'lower', rtt, { on: 'shoal', atMost: 0.2 }, { callsPerRun: cfg.calls }),
     ];
   },
 };

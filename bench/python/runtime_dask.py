@@ -50,7 +50,8 @@ def tree_graph(n, split_every):
     graph = {f"one-{i}": (one, i) for i in range(n)}
     level = [f"one-{i}" for i in range(n)]
     depth = 0
-    while len(level) > 1:
+    # At least one level of sums, as shoal's treeReduce (a do-while), so task counts match for any n.
+    while depth == 0 or len(level) > 1:
         depth += 1
         nxt = []
         for j in range(0, len(level), split_every):
