@@ -1,2 +1,3 @@
 /** shoal — the public API. Re-exports only; see DESIGN.md for the map. */
 export { native } from './native.js';
+export * from './actors/mod.js';

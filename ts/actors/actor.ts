@@ -1,0 +1,66 @@
+/**
+ * The actor base: a handler table keyed by message type, the only way an
+ * actor's state changes. Malformed input is logged and dropped, never thrown
+ * into the transport, so one bad message cannot crash an actor.
+ */
+import { decodeEnvelope, encodeEnvelope } from './protocol/codec.js';
+import type { Envelope, Msg, MsgOf, MsgType } from './protocol/messages.js';
+import type { Endpoint, Transport } from './transport.js';
+
+export type Handlers = { [T in MsgType]?: (msg: MsgOf<T>, env: Envelope) => void };
+
+let stimulusCounter = 0;
+/** A fresh stimulus id: `<what>-<counter>`; follow-up messages carry the id of what caused them. */
+export function newStimulusId(what: string): string {
+  return `${what}-${++stimulusCounter}`;
+}
+
+export type Logger = (message: string, err?: unknown) => void;
+export const defaultLogger: Logger = (message, err) => console.error(`[shoal] ${message}`, err ?? '');
+
+export abstract class Actor {
+  protected readonly endpoint: Endpoint;
+  protected abstract readonly handlers: Handlers;
+  /** Messages this actor rejected as malformed (for tests and diagnostics). */
+  rejected = 0;
+
+  constructor(transport: Transport, readonly address: string, protected readonly log: Logger = defaultLogger) {
+    this.endpoint = transport.connect(address, (bytes, attachments) => this.receive(bytes, attachments));
+    this.endpoint.onPeerLost((peer) => this.peerLost(peer));
+  }
+
+  /** Sends `msg` to the actor at `to`. */
+  protected send(to: string, msg: Msg, stimulusId: string, attachments: ArrayBufferView[] = []): boolean {
+    return this.endpoint.send(to, encodeEnvelope(this.address, stimulusId, msg), attachments);
+  }
+
+  /** Entry point for envelope bytes from the transport. */
+  receive(bytes: Uint8Array, attachments: ArrayBufferView[]): void {
+    let env: Envelope;
+    try {
+      env = decodeEnvelope(bytes, attachments);
+    } catch (err) {
+      this.rejected++;
+      this.log(`${this.address}: rejected a message`, err);
+      return;
+    }
+    const handler = this.handlers[env.msg.type] as ((m: Msg, e: Envelope) => void) | undefined;
+    if (handler === undefined) {
+      this.rejected++;
+      this.log(`${this.address}: no handler for ${env.msg.type} from ${env.sender}`);
+      return;
+    }
+    try {
+      handler.call(this, env.msg, env);
+    } catch (err) {
+      this.log(`${this.address}: handler for ${env.msg.type} from ${env.sender} failed`, err);
+    }
+  }
+
+  /** A peer vanished without unregistering; the scheduler overrides this. */
+  protected peerLost(_peer: string): void {}
+
+  close(): void {
+    this.endpoint.close();
+  }
+}

@@ -1,0 +1,365 @@
+/**
+ * The Client: the user's handle on a cluster. Sends graphs to the scheduler,
+ * tracks keys as Futures, gathers results straight from the workers, scatters
+ * local data to them, and shows progress.
+ */
+import { randomUUID } from 'node:crypto';
+import { Actor, newStimulusId, type Handlers } from './actor.js';
+import { CancelledError, RemoteError } from './errors.js';
+import { Future, type FutureOwner, type KeyState } from './future.js';
+import { isRef, orderGraph, ref, REF, type Graph, type TaskSpec } from './graph.js';
+import { LocalCluster, type LocalClusterOptions } from './local-cluster.js';
+import { ProgressBar, ProgressFeed, type ProgressSnapshot } from './progress.js';
+import type { DataItem, Msg, MsgOf, TaskDef, WireArg } from './protocol/messages.js';
+import { decodeValue, encodeValue } from './serialize.js';
+import type { Transport } from './transport.js';
+
+export interface ComputeOptions {
+  /** Show a terminal progress bar (stderr) while the graph runs. */
+  progress?: boolean;
+  /** Times a task that throws is run again before its error is final (default 0). */
+  retries?: number;
+}
+
+let current: Client | undefined;
+
+/** The default client: the last one created and not yet closed. */
+export function getClient(): Client {
+  if (current === undefined) throw new Error('getClient: no client; create one with `await Client.local()`');
+  return current;
+}
+
+export class Client extends Actor implements FutureOwner {
+  /** Link to the dashboard; empty until the dashboard exists. */
+  readonly dashboardLink: string = '';
+  private readonly keys = new Map<string, KeyState>();
+  private readonly requests = new Map<number, (msg: Msg, attachments: ArrayBufferView[]) => void>();
+  private readonly feed = new ProgressFeed();
+  private requestCounter = 0;
+  private taskCounter = 0;
+  private toRelease: string[] = [];
+  private scatterTurn = 0;
+  private closed = false;
+
+  protected readonly handlers: Handlers = {
+    KeysUpdate: (m) => this.onKeysUpdate(m),
+    Progress: (m) => this.feed.push({ total: m.total, finished: m.finished, erred: m.erred, processing: m.processing }),
+    DataReply: (m, env) => this.answer(m.requestId, m, env.attachments),
+    PutDataAck: (m, env) => this.answer(m.requestId, m, env.attachments),
+  };
+
+  constructor(
+    transport: Transport,
+    private readonly schedulerAddress: string,
+    private readonly workerAddresses: () => string[],
+    readonly cluster?: LocalCluster,
+  ) {
+    super(transport, `client-${randomUUID().slice(0, 8)}`);
+    this.send(schedulerAddress, { type: 'RegisterClient', clientId: this.address }, newStimulusId('client'));
+    current = this;
+  }
+
+  /**
+   * Starts a cluster in this process and connects to it; `close()` stops both.
+   * @example const client = await Client.local({ nWorkers: 2, threadsPerWorker: 2, memoryLimit: '2GB' });
+   */
+  static async local(options: LocalClusterOptions = {}): Promise<Client> {
+    const cluster = await LocalCluster.start(options);
+    return new Client(cluster.transport, cluster.scheduler.address, () => cluster.workerAddresses, cluster);
+  }
+
+  // ---------------- graphs ----------------
+
+  /**
+   * Runs `graph` and brings back the results of `keys` (in that order); the
+   * results are released on the cluster afterwards.
+   * @example const [total] = await client.compute(graph, ['sum-0'], { progress: true });
+   */
+  async compute(graph: Graph, keys: string[], options: ComputeOptions = {}): Promise<unknown[]> {
+    const futures = this.persist(graph, keys, options);
+    const bar = options.progress ? new ProgressBar(this.feed, graph.size) : undefined;
+    try {
+      return await this.gather(futures);
+    } finally {
+      bar?.finish();
+      for (const f of futures) f.release();
+    }
+  }
+
+  /** Starts `graph` and returns at once with Futures for `keys`; results stay on the workers. */
+  persist(graph: Graph, keys: string[], options: ComputeOptions = {}): Future[] {
+    this.checkOpen('persist');
+    if (!Array.isArray(keys)) throw new TypeError(`keys must be an array of graph keys, got ${typeof keys}`);
+    for (const k of keys) {
+      if (!(graph instanceof Map) || (!graph.has(k) && !this.keys.has(k))) {
+        throw new RangeError(`key ${JSON.stringify(k)} is not in the graph`);
+      }
+    }
+    const retries = options.retries ?? 0;
+    if (!Number.isInteger(retries) || retries < 0) throw new RangeError(`retries must be a non-negative integer, got ${retries}`);
+    const { deps, priority } = orderGraph(graph, (k) => this.keys.get(k)?.status === 'finished');
+    const attachments: ArrayBufferView[] = [];
+    const tasks: TaskDef[] = [];
+    for (const [key, spec] of graph) {
+      tasks.push({ key, op: spec.op, args: this.encodeArgs(spec, attachments), dependencies: deps.get(key)!, priority: priority.get(key)!, retries });
+    }
+    const futures = keys.map((k) => new Future(this, this.stateOf(k)));
+    this.send(this.schedulerAddress, { type: 'UpdateGraph', clientId: this.address, tasks, wanted: keys }, newStimulusId('update-graph'), attachments);
+    return futures;
+  }
+
+  private encodeArgs(spec: TaskSpec, attachments: ArrayBufferView[]): WireArg[] {
+    return spec.args.map((a) => {
+      if (isRef(a)) return { ref: a[REF] };
+      const enc = encodeValue(a);
+      const first = attachments.length;
+      attachments.push(...enc.buffers);
+      return { literal: { header: enc.header, buffers: enc.buffers.map((_, i) => first + i) } };
+    });
+  }
+
+  /**
+   * Runs op `op` on `args` (Futures among them stand for their results) and returns a Future.
+   * @example const f = client.submit('core.sum', [1, 2, 3]); await f.result(); // 6
+   */
+  submit<T = unknown>(op: string, ...args: unknown[]): Future<T> {
+    if (typeof op !== 'string' || op.length === 0) throw new TypeError(`submit: op must be a non-empty op name, got ${JSON.stringify(op)}`);
+    const key = `${op}-${this.address.slice(7)}-${++this.taskCounter}`;
+    const spec = { op, args: args.map((a) => (a instanceof Future ? ref(a.key) : a)) };
+    return this.persist(new Map([[key, spec]]), [key])[0] as Future<T>;
+  }
+
+  /** `submit(op, item, ...extra)` for each item. */
+  map<T = unknown>(op: string, items: Iterable<unknown>, ...extra: unknown[]): Future<T>[] {
+    if (items === null || typeof (items as Iterable<unknown>)?.[Symbol.iterator] !== 'function') {
+      throw new TypeError(`map: items must be iterable, got ${items === null ? 'null' : typeof items}`);
+    }
+    return [...items].map((it) => this.submit<T>(op, it, ...extra));
+  }
+
+  // ---------------- data ----------------
+
+  /** Brings the results of `futures` to this thread (one Future or an array, keeping order). */
+  async gather<T = unknown>(futures: Future<T>): Promise<T>;
+  async gather<T = unknown>(futures: Future<T>[]): Promise<T[]>;
+  async gather(futures: Future | Future[]): Promise<unknown> {
+    if (futures instanceof Future) return futures.result();
+    if (!Array.isArray(futures)) throw new TypeError(`gather: expected a Future or an array of Futures, got ${typeof futures}`);
+    await Promise.all(futures.map((f) => f.wait()));
+    const values = new Map<string, unknown>();
+    let todo = [...new Set(futures.map((f) => f.key))];
+    while (todo.length > 0) {
+      const byWorker = new Map<string, string[]>();
+      for (const k of todo) {
+        const s = this.keys.get(k);
+        if (s === undefined) throw new Error(`gather: key ${k} was released`);
+        if (s.error !== undefined) throw s.error;
+        const w = s.workers[0];
+        if (w === undefined) throw new Error(`gather: key ${k} is in memory on no worker`);
+        let ks = byWorker.get(w);
+        if (ks === undefined) byWorker.set(w, (ks = []));
+        ks.push(k);
+      }
+      const replies = await Promise.all([...byWorker].map(([w, ks]) => this.fetch(w, ks)));
+      const retry: string[] = [];
+      for (const r of replies) {
+        for (const [k, v] of r.values) values.set(k, v);
+        retry.push(...r.missing);
+      }
+      // Missing: the worker was lost; wait for the scheduler to report the recomputed result.
+      for (const k of retry) {
+        const s = this.keys.get(k)!;
+        s.status = 'pending';
+        s.workers = [];
+      }
+      await Promise.all(retry.map((k) => this.waitFor(this.keys.get(k)!)));
+      todo = retry;
+    }
+    return futures.map((f) => values.get(f.key));
+  }
+
+  private async waitFor(s: KeyState): Promise<void> {
+    while (s.status === 'pending') await new Promise<void>((r) => s.waiters.push(r));
+    if (s.error !== undefined) throw s.error;
+  }
+
+  async gatherOne(state: KeyState): Promise<unknown> {
+    await this.waitFor(state);
+    const f = new Future(this, state);
+    try {
+      return (await this.gather([f]))[0];
+    } finally {
+      f.release();
+    }
+  }
+
+  private fetch(worker: string, keys: string[]): Promise<{ values: Map<string, unknown>; missing: string[] }> {
+    return new Promise((resolve, reject) => {
+      const requestId = ++this.requestCounter;
+      this.requests.set(requestId, (msg, attachments) => {
+        const m = msg as MsgOf<'DataReply'>;
+        try {
+          const values = new Map<string, unknown>();
+          for (const it of m.items) values.set(it.key, decodeValue(it.value.header, it.value.buffers.map((i) => attachments[i]!)));
+          resolve({ values, missing: m.missing });
+        } catch (err) {
+          reject(err);
+        }
+      });
+      if (!this.send(worker, { type: 'GetData', requestId, replyTo: this.address, keys }, newStimulusId('gather'))) {
+        this.requests.delete(requestId);
+        resolve({ values: new Map(), missing: keys });
+      }
+    });
+  }
+
+  private answer(requestId: number, msg: Msg, attachments: ArrayBufferView[]): void {
+    const r = this.requests.get(requestId);
+    this.requests.delete(requestId);
+    r?.(msg, attachments);
+  }
+
+  /**
+   * Puts local values on the workers (round-robin, or on every worker with
+   * `broadcast`) and returns Futures for them, to pass to `submit` or graphs.
+   */
+  async scatter<T = unknown>(data: T[], options?: { broadcast?: boolean }): Promise<Future<T>[]>;
+  async scatter<T = unknown>(data: T, options?: { broadcast?: boolean }): Promise<Future<T>>;
+  async scatter(data: unknown, options: { broadcast?: boolean } = {}): Promise<Future | Future[]> {
+    this.checkOpen('scatter');
+    const many = Array.isArray(data);
+    const values = many ? (data as unknown[]) : [data];
+    const workers = this.workerAddresses();
+    if (workers.length === 0) throw new Error('scatter: the cluster has no workers');
+    const keys = values.map(() => `scatter-${this.address.slice(7)}-${++this.taskCounter}`);
+    const placements = new Map<string, number[]>();
+    values.forEach((_, i) => {
+      const targets = options.broadcast ? workers : [workers[this.scatterTurn++ % workers.length]!];
+      for (const w of targets) {
+        let l = placements.get(w);
+        if (l === undefined) placements.set(w, (l = []));
+        l.push(i);
+      }
+    });
+    const futures = keys.map((k) => new Future(this, this.stateOf(k)));
+    await Promise.all([...placements].map(async ([w, idx]) => {
+      const attachments: ArrayBufferView[] = [];
+      const items: DataItem[] = idx.map((i) => {
+        const enc = encodeValue(values[i]);
+        const first = attachments.length;
+        attachments.push(...enc.buffers);
+        return { key: keys[i]!, value: { header: enc.header, buffers: enc.buffers.map((_, j) => first + j) } };
+      });
+      const ack = await new Promise<MsgOf<'PutDataAck'>>((resolve, reject) => {
+        const requestId = ++this.requestCounter;
+        this.requests.set(requestId, (m) => resolve(m as MsgOf<'PutDataAck'>));
+        if (!this.send(w, { type: 'PutData', requestId, replyTo: this.address, items }, newStimulusId('scatter'), attachments)) {
+          this.requests.delete(requestId);
+          reject(new Error(`scatter: worker ${w} is gone`));
+        }
+      });
+      this.send(this.schedulerAddress, { type: 'AddKeys', clientId: this.address, keys: idx.map((i) => keys[i]!), workers: [w], nbytes: ack.nbytes }, newStimulusId('scatter'));
+    }));
+    return many ? futures : futures[0]!;
+  }
+
+  // ---------------- lifecycle ----------------
+
+  /** Stops `futures`: pending ones reject with CancelledError and their tasks are dropped. */
+  async cancel(futures: Future | Future[]): Promise<void> {
+    const list = Array.isArray(futures) ? futures : [futures];
+    const keys: string[] = [];
+    for (const f of list) {
+      const s = this.keys.get(f.key);
+      if (s === undefined) continue;
+      keys.push(f.key);
+      if (s.status === 'pending') {
+        s.status = 'cancelled';
+        s.error = new CancelledError(f.key);
+        this.wake(s);
+      }
+      this.keys.delete(f.key);
+    }
+    if (keys.length > 0) this.send(this.schedulerAddress, { type: 'CancelKeys', clientId: this.address, keys }, newStimulusId('cancel'));
+  }
+
+  /** Progress snapshots of this client's work as they arrive, until `signal` aborts or the client closes. */
+  progress(signal?: AbortSignal): AsyncIterable<ProgressSnapshot> {
+    return this.feed.iterate(signal);
+  }
+
+  /** Releases everything, disconnects, and stops the cluster if this client started it. */
+  override async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.send(this.schedulerAddress, { type: 'Unregister', id: this.address }, newStimulusId('close'));
+    for (const s of this.keys.values()) {
+      if (s.status === 'pending') {
+        s.status = 'cancelled';
+        s.error = new CancelledError(s.key);
+        this.wake(s);
+      }
+    }
+    this.keys.clear();
+    this.feed.end();
+    if (current === this) current = undefined;
+    // Let the goodbye reach the scheduler before the transport goes.
+    await new Promise((r) => setImmediate(r));
+    super.close();
+    await this.cluster?.close();
+  }
+
+  // ---------------- key states ----------------
+
+  private stateOf(key: string): KeyState {
+    let s = this.keys.get(key);
+    if (s === undefined) {
+      s = { key, status: 'pending', workers: [], nbytes: 0, typeName: '', error: undefined, waiters: [], refs: 0 };
+      this.keys.set(key, s);
+    }
+    return s;
+  }
+
+  private onKeysUpdate(m: MsgOf<'KeysUpdate'>): void {
+    for (const k of m.memory) {
+      const s = this.keys.get(k.key);
+      if (s === undefined || s.status === 'cancelled') continue;
+      s.status = 'finished';
+      s.workers = k.workers;
+      s.nbytes = k.nbytes;
+      s.typeName = k.typeName;
+      this.wake(s);
+    }
+    for (const k of m.erred) {
+      const s = this.keys.get(k.key);
+      if (s === undefined || s.status === 'cancelled') continue;
+      s.status = 'error';
+      s.error = new RemoteError(k.key, k.errorType, k.message, k.stack, k.workerId);
+      this.wake(s);
+    }
+  }
+
+  private wake(s: KeyState): void {
+    const ws = s.waiters;
+    s.waiters = [];
+    for (const w of ws) w();
+  }
+
+  releaseRef(state: KeyState): void {
+    if (--state.refs > 0 || this.closed) return;
+    if (this.keys.get(state.key) !== state) return;
+    this.keys.delete(state.key);
+    if (this.toRelease.length === 0) {
+      queueMicrotask(() => {
+        const keys = this.toRelease;
+        this.toRelease = [];
+        if (!this.closed) this.send(this.schedulerAddress, { type: 'ReleaseKeys', clientId: this.address, keys }, newStimulusId('release'));
+      });
+    }
+    this.toRelease.push(state.key);
+  }
+
+  private checkOpen(what: string): void {
+    if (this.closed) throw new Error(`${what}: the client is closed`);
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * A cluster inside this process: one Scheduler and `nWorkers` Workers sharing
+ * the main thread over the in-process transport, each worker running tasks on
+ * its own piscina pool of `threadsPerWorker` threads.
+ */
+import { availableParallelism, totalmem } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Logger } from './actor.js';
+import { parseMemoryLimit } from './memory-limit.js';
+import { Scheduler } from './scheduler.js';
+import { InProcessTransport } from './transport.js';
+import { Worker } from './worker.js';
+
+export interface LocalClusterOptions {
+  /** Workers (default: 1). */
+  nWorkers?: number;
+  /** Task threads per worker (default: available cores / nWorkers, at least 1). */
+  threadsPerWorker?: number;
+  /** Per worker: bytes or a string like '2GB' (default: system memory / nWorkers). */
+  memoryLimit?: number | string;
+  /** Op modules (paths or URLs) every task thread imports, besides shoal's builtins. */
+  workerModules?: Array<string | URL>;
+  /** Deaths of a task's thread or worker tolerated before the task errs (default 3). */
+  allowedFailures?: number;
+  /** Fraction of memoryLimit past which results spill to disk (default 0.6). */
+  spillTarget?: number;
+  /** Fraction of memoryLimit past which a worker stops starting tasks (default 0.8). */
+  pauseFraction?: number;
+  /** Directory for spill files (default: a fresh temporary directory per worker). */
+  spillDir?: string;
+  /** Tasks sent ahead per worker thread (default 2). */
+  saturation?: number;
+  log?: Logger;
+}
+
+const BUILTINS = new URL('../builtins.js', import.meta.url).href;
+
+function moduleUrl(m: string | URL, i: number): string {
+  if (m instanceof URL) return m.href;
+  if (typeof m !== 'string' || m.length === 0) throw new TypeError(`workerModules[${i}] must be a path or URL, got ${JSON.stringify(m)}`);
+  if (/^[a-z][a-z0-9+.-]*:/i.test(m)) return m;
+  return pathToFileURL(isAbsolute(m) ? m : resolve(m)).href;
+}
+
+function positiveInt(value: unknown, what: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${what} must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export class LocalCluster {
+  readonly transport = new InProcessTransport();
+  readonly scheduler: Scheduler;
+  readonly workers: Worker[] = [];
+  private counter = 0;
+
+  private constructor(readonly options: Required<Pick<LocalClusterOptions, 'nWorkers' | 'threadsPerWorker'>> & { memoryLimit: number; modules: string[] } & LocalClusterOptions) {
+    this.scheduler = new Scheduler(this.transport, 'scheduler', {
+      allowedFailures: options.allowedFailures ?? 3, saturation: options.saturation ?? 2,
+    }, options.log);
+  }
+
+  /** Starts the scheduler and workers; op modules are imported here first so a bad path fails at once. */
+  static async start(opts: LocalClusterOptions = {}): Promise<LocalCluster> {
+    const nWorkers = positiveInt(opts.nWorkers ?? 1, 'nWorkers');
+    const threadsPerWorker = positiveInt(opts.threadsPerWorker ?? Math.max(1, Math.floor(availableParallelism() / nWorkers)), 'threadsPerWorker');
+    const memoryLimit = parseMemoryLimit(opts.memoryLimit ?? Math.floor(totalmem() / nWorkers));
+    if (opts.workerModules !== undefined && !Array.isArray(opts.workerModules)) {
+      throw new TypeError(`workerModules must be an array of paths or URLs, got ${typeof opts.workerModules}`);
+    }
+    const modules = [BUILTINS, ...(opts.workerModules ?? []).map(moduleUrl)];
+    // Serializers registered by op modules are needed on this thread too (results, spill).
+    for (const m of modules) await import(m);
+    const cluster = new LocalCluster({ ...opts, nWorkers, threadsPerWorker, memoryLimit, modules });
+    for (let i = 0; i < nWorkers; i++) cluster.addWorker();
+    return cluster;
+  }
+
+  /** Starts one more worker. */
+  addWorker(): Worker {
+    const o = this.options;
+    const w = new Worker(this.transport, {
+      id: `worker-${this.counter++}`, scheduler: this.scheduler.address, threads: o.threadsPerWorker, memoryLimit: o.memoryLimit,
+      modules: o.modules, spillTarget: o.spillTarget, pauseFraction: o.pauseFraction, spillDir: o.spillDir, log: o.log,
+    });
+    this.workers.push(w);
+    return w;
+  }
+
+  /** Worker addresses, for scatter. */
+  get workerAddresses(): string[] {
+    return this.workers.map((w) => w.address);
+  }
+
+  /**
+   * Kills a worker as a crash would (no goodbye): the scheduler notices, reruns its
+   * running tasks and recomputes the results only it held. For tests and chaos drills.
+   */
+  async killWorker(address: string): Promise<void> {
+    const i = this.workers.findIndex((w) => w.address === address);
+    if (i < 0) throw new RangeError(`killWorker: no worker ${address}; have ${this.workerAddresses.join(', ')}`);
+    const [w] = this.workers.splice(i, 1);
+    this.transport.sever(address);
+    await w!.shutdown();
+  }
+
+  async close(): Promise<void> {
+    const ws = this.workers.splice(0);
+    await Promise.all(ws.map((w) => w.shutdown()));
+    this.scheduler.close();
+    this.transport.close();
+  }
+}

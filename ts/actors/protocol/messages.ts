@@ -1,0 +1,44 @@
+/**
+ * The protocol's messages as plain TypeScript objects: what actor handlers see.
+ * `codec.ts` turns them into FlatBuffers `Envelope` bytes and back.
+ */
+
+/** A serialized value: header bytes plus indexes into the envelope's attachments. */
+export interface WireValue { header: Uint8Array; buffers: number[] }
+/** A task argument: the key of another task (`ref`) or a literal. */
+export interface WireArg { ref?: string; literal?: WireValue }
+export interface TaskDef { key: string; op: string; args: WireArg[]; dependencies: string[]; priority: number; retries: number }
+export interface ComputeTask { key: string; op: string; args: WireArg[]; whoHas: Array<{ key: string; workers: string[] }>; priority: number }
+export interface TaskFinished { key: string; nbytes: number; typeName: string }
+export interface RemoteErrorInfo { errorType: string; message: string; stack: string }
+export interface TaskErred extends RemoteErrorInfo { key: string; threadDied: boolean }
+export interface DataItem { key: string; value: WireValue }
+export interface KeyInMemory { key: string; workers: string[]; nbytes: number; typeName: string }
+export interface KeyErred extends RemoteErrorInfo { key: string; workerId: string; cancelled: boolean }
+
+export type Msg =
+  | { type: 'RegisterWorker'; workerId: string; nthreads: number; memoryLimit: number }
+  | { type: 'RegisterClient'; clientId: string }
+  | { type: 'Unregister'; id: string }
+  | { type: 'Heartbeat'; workerId: string; memory: number; spilled: number; executing: number; queued: number; paused: boolean }
+  | { type: 'UpdateGraph'; clientId: string; tasks: TaskDef[]; wanted: string[] }
+  | { type: 'ComputeTasks'; tasks: ComputeTask[] }
+  | { type: 'TasksDone'; workerId: string; finished: TaskFinished[]; erred: TaskErred[] }
+  | { type: 'GetData'; requestId: number; replyTo: string; keys: string[] }
+  | { type: 'DataReply'; requestId: number; items: DataItem[]; missing: string[] }
+  | { type: 'PutData'; requestId: number; replyTo: string; items: DataItem[] }
+  | { type: 'PutDataAck'; requestId: number; nbytes: number[] }
+  | { type: 'AddKeys'; clientId: string; keys: string[]; workers: string[]; nbytes: number[] }
+  | { type: 'ReleaseKeys'; clientId: string; keys: string[] }
+  | { type: 'CancelKeys'; clientId: string; keys: string[] }
+  | { type: 'FreeKeys'; keys: string[] }
+  | { type: 'Steal'; keys: string[] }
+  | { type: 'StealResponse'; workerId: string; stolen: string[] }
+  | { type: 'KeysUpdate'; memory: KeyInMemory[]; erred: KeyErred[] }
+  | { type: 'Progress'; total: number; finished: number; erred: number; processing: number };
+
+export type MsgType = Msg['type'];
+export type MsgOf<T extends MsgType> = Extract<Msg, { type: T }>;
+
+/** A decoded envelope: who sent it, the stimulus it traces back to, the message and its out-of-band buffers. */
+export interface Envelope { sender: string; stimulusId: string; msg: Msg; attachments: ArrayBufferView[] }

@@ -1,0 +1,158 @@
+/**
+ * The Scheduler actor: decodes messages into SchedulerState events and turns
+ * the state machine's instructions into batched messages — one ComputeTasks
+ * and one FreeKeys per worker, one KeysUpdate per client, per incoming message.
+ */
+import { Actor, type Handlers, type Logger } from './actor.js';
+import type { ComputeTask, KeyErred, KeyInMemory, Msg, WireArg } from './protocol/messages.js';
+import { SchedulerState, type Instruction, type SchedulerOptions, type TaskRecord } from './scheduler-state.js';
+import type { Transport } from './transport.js';
+
+/** What the scheduler keeps of a task to send it later: args with their buffers attached. */
+interface TaskPayload {
+  args: Array<{ ref?: string; literal?: { header: Uint8Array; views: ArrayBufferView[] } }>;
+}
+
+export class Scheduler extends Actor {
+  readonly state: SchedulerState;
+  private readonly workers = new Set<string>();
+  private readonly clients = new Set<string>();
+  private readonly progressSent = new Map<string, number>();
+  private readonly progressTimers = new Map<string, NodeJS.Timeout>();
+  private stimulus = '';
+
+  protected readonly handlers: Handlers = {
+    RegisterWorker: (m) => {
+      this.workers.add(m.workerId);
+      this.state.addWorker(m.workerId, m.nthreads, m.memoryLimit);
+    },
+    RegisterClient: (m) => void this.clients.add(m.clientId),
+    Unregister: (m) => this.forget(m.id),
+    Heartbeat: (m) => this.state.setPaused(m.workerId, m.paused),
+    UpdateGraph: (m, env) => {
+      this.state.updateGraph(m.clientId, m.tasks.map((t) => ({
+        key: t.key, op: t.op, deps: t.dependencies, priority: t.priority, retries: t.retries,
+        payload: { args: t.args.map((a) => this.keepArg(a, env.attachments)) } satisfies TaskPayload,
+      })), m.wanted);
+    },
+    TasksDone: (m) => {
+      for (const f of m.finished) this.state.taskFinished(m.workerId, f.key, f.nbytes, f.typeName);
+      for (const e of m.erred) this.state.taskErred(m.workerId, e.key, e, e.threadDied);
+    },
+    AddKeys: (m) => {
+      for (const w of m.workers) this.state.addKeys(m.clientId, w, m.keys.map((key, i) => ({ key, nbytes: m.nbytes[i] ?? 0 })));
+    },
+    ReleaseKeys: (m) => this.state.releaseKeys(m.clientId, m.keys),
+    CancelKeys: (m) => this.state.releaseKeys(m.clientId, m.keys),
+    StealResponse: (m) => this.state.stealResponse(m.workerId, m.stolen),
+  };
+
+  constructor(transport: Transport, address = 'scheduler', options: Partial<SchedulerOptions> = {}, log?: Logger) {
+    super(transport, address, log);
+    this.state = new SchedulerState(options);
+  }
+
+  override receive(bytes: Uint8Array, attachments: ArrayBufferView[]): void {
+    super.receive(bytes, attachments);
+    this.flush();
+  }
+
+  protected override peerLost(peer: string): void {
+    this.forget(peer);
+    this.flush();
+  }
+
+  private forget(id: string): void {
+    if (this.workers.delete(id)) this.state.removeWorker(id);
+    if (this.clients.delete(id)) this.state.removeClient(id);
+  }
+
+  private keepArg(a: WireArg, attachments: ArrayBufferView[]): TaskPayload['args'][number] {
+    if (a.ref !== undefined) return { ref: a.ref };
+    return { literal: { header: a.literal!.header, views: a.literal!.buffers.map((i) => attachments[i]!) } };
+  }
+
+  /** Sends what the state machine decided, batched per recipient. */
+  private flush(): void {
+    const out = this.state.drain();
+    if (out.length === 0) return;
+    const frees = new Map<string, string[]>();
+    const updates = new Map<string, { memory: KeyInMemory[]; erred: KeyErred[] }>();
+    const progress = new Set<string>();
+    const update = (c: string) => {
+      let u = updates.get(c);
+      if (u === undefined) updates.set(c, (u = { memory: [], erred: [] }));
+      return u;
+    };
+    for (const i of out as Instruction[]) {
+      switch (i.type) {
+        case 'compute': this.sendCompute(i.worker, i.tasks); break;
+        case 'free': {
+          let f = frees.get(i.worker);
+          if (f === undefined) frees.set(i.worker, (f = []));
+          f.push(...i.keys);
+          break;
+        }
+        case 'steal': this.sendTo(i.worker, { type: 'Steal', keys: i.keys }); break;
+        case 'memory': update(i.client).memory.push({ key: i.key, workers: i.workers, nbytes: i.nbytes, typeName: i.typeName }); break;
+        case 'erred': update(i.client).erred.push({ key: i.key, ...i.error, cancelled: false }); break;
+        case 'progress': progress.add(i.client); break;
+      }
+    }
+    for (const [w, keys] of frees) this.sendTo(w, { type: 'FreeKeys', keys });
+    for (const [c, u] of updates) this.sendTo(c, { type: 'KeysUpdate', ...u });
+    for (const c of progress) this.sendProgress(c);
+  }
+
+  private sendTo(to: string, msg: Msg, attachments?: ArrayBufferView[]): void {
+    this.send(to, msg, this.stimulus, attachments);
+  }
+
+  private sendCompute(worker: string, tasks: TaskRecord[]): void {
+    const attachments: ArrayBufferView[] = [];
+    const msgs: ComputeTask[] = tasks.map((t) => {
+      const payload = t.payload as TaskPayload;
+      return {
+        key: t.key, op: t.op, priority: t.priority,
+        args: payload.args.map((a) => {
+          if (a.ref !== undefined) return { ref: a.ref };
+          const first = attachments.length;
+          attachments.push(...a.literal!.views);
+          return { literal: { header: a.literal!.header, buffers: a.literal!.views.map((_, i) => first + i) } };
+        }),
+        whoHas: t.deps.map((d) => ({ key: d.key, workers: [...d.whoHas].map((w) => w.id) })),
+      };
+    });
+    this.sendTo(worker, { type: 'ComputeTasks', tasks: msgs }, attachments);
+  }
+
+  /** Progress at most every 100 ms per client, and always when its work is all done. */
+  private sendProgress(client: string): void {
+    if (!this.clients.has(client)) return;
+    const p = this.state.progress.get(client);
+    if (p === undefined) return;
+    const now = Date.now();
+    const last = this.progressSent.get(client) ?? 0;
+    const complete = p.finished + p.erred >= p.total;
+    if (!complete && now - last < 100) {
+      if (!this.progressTimers.has(client)) {
+        const t = setTimeout(() => {
+          this.progressTimers.delete(client);
+          this.sendProgress(client);
+        }, 100 - (now - last));
+        t.unref();
+        this.progressTimers.set(client, t);
+      }
+      return;
+    }
+    this.progressSent.set(client, now);
+    let processing = 0;
+    for (const w of this.state.workers.values()) processing += w.processing.size;
+    this.sendTo(client, { type: 'Progress', total: p.total, finished: p.finished, erred: p.erred, processing });
+  }
+
+  override close(): void {
+    for (const t of this.progressTimers.values()) clearTimeout(t);
+    super.close();
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The piscina task thread: imports the op modules once, then runs one task per
+ * call — resolves the arguments (refs replaced by their inputs), calls the op
+ * and hands the result back. An op's exception is returned as data (type,
+ * message, stack); only a dying thread makes the piscina promise reject.
+ */
+import { workerData } from 'node:worker_threads';
+import { getOp, runWithContext } from './ops.js';
+import { decodeValue, encodeValue, needsEncoding, type Encoded } from './serialize.js';
+
+/** How values cross to and from a thread: as themselves, or encoded when structured clone would lose them. */
+export type Packed = { v: unknown } | { e: Encoded };
+
+export function pack(value: unknown): Packed {
+  return needsEncoding(value) ? { e: encodeValue(value) } : { v: value };
+}
+
+export function unpack(p: Packed): unknown {
+  return 'e' in p ? decodeValue(p.e.header, p.e.buffers) : p.v;
+}
+
+export interface ThreadArg { ref?: string; literal?: Encoded }
+export interface ThreadTask {
+  key: string;
+  op: string;
+  args: ThreadArg[];
+  deps: Array<[string, Packed]>;
+  workerId: string;
+}
+export type ThreadResult =
+  | { ok: true; result: Packed }
+  | { ok: false; errorType: string; message: string; stack: string };
+
+const modules: string[] = (workerData as { modules?: string[] } | undefined)?.modules ?? [];
+for (const m of modules) await import(m);
+
+export default async function runTask(task: ThreadTask): Promise<ThreadResult> {
+  try {
+    const inputs = new Map<string, unknown>();
+    for (const [k, p] of task.deps) inputs.set(k, unpack(p));
+    const lookup = (k: string) => {
+      if (!inputs.has(k)) throw new Error(`task ${task.key}: input ${k} was not delivered to the thread`);
+      return inputs.get(k);
+    };
+    const args = task.args.map((a) =>
+      a.ref !== undefined ? lookup(a.ref) : decodeValue(a.literal!.header, a.literal!.buffers, lookup));
+    const fn = getOp(task.op);
+    const result = await runWithContext(task.key, task.workerId, () => fn(...args));
+    return { ok: true, result: pack(result) };
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    return { ok: false, errorType: e.name || e.constructor?.name || 'Error', message: e.message, stack: e.stack ?? '' };
+  }
+}

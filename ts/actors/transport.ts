@@ -1,0 +1,72 @@
+/**
+ * The Transport interface between actors, and its in-process implementation.
+ * Actors only ever send envelope bytes (+ out-of-band buffers) to an address,
+ * so the same actor code runs over NATS later.
+ */
+
+export type Receive = (bytes: Uint8Array, attachments: ArrayBufferView[]) => void;
+
+/** One actor's connection: its address, sending, and the callbacks it receives on. */
+export interface Endpoint {
+  readonly address: string;
+  /** Sends envelope bytes to `to`; returns false when `to` is unknown or gone. */
+  send(to: string, bytes: Uint8Array, attachments?: ArrayBufferView[]): boolean;
+  /** Called with the address of every peer that disappears without unregistering. */
+  onPeerLost(fn: (address: string) => void): void;
+  close(): void;
+}
+
+/** A way to reach other actors: hands out endpoints by address. */
+export interface Transport {
+  connect(address: string, receive: Receive): Endpoint;
+  close(): void;
+}
+
+/**
+ * Actors that share one thread (the embedded default). Delivery is asynchronous
+ * (a microtask per message, FIFO per sender-receiver pair) so a handler never
+ * re-enters another actor's handler; attachments are handed over by reference,
+ * so a SharedArrayBuffer or any typed array is never copied.
+ */
+export class InProcessTransport implements Transport {
+  private readonly receivers = new Map<string, Receive>();
+  private readonly lostListeners = new Set<(address: string) => void>();
+
+  connect(address: string, receive: Receive): Endpoint {
+    if (this.receivers.has(address)) throw new Error(`InProcessTransport: address ${address} is already connected`);
+    this.receivers.set(address, receive);
+    const hub = this;
+    let listener: ((a: string) => void) | undefined;
+    return {
+      address,
+      send(to, bytes, attachments = []) {
+        const r = hub.receivers.get(to);
+        if (r === undefined) return false;
+        queueMicrotask(() => {
+          // The receiver may have gone between send and delivery.
+          if (hub.receivers.get(to) === r) r(bytes, attachments);
+        });
+        return true;
+      },
+      onPeerLost(fn) {
+        listener = fn;
+        hub.lostListeners.add(fn);
+      },
+      close() {
+        hub.receivers.delete(address);
+        if (listener) hub.lostListeners.delete(listener);
+      },
+    };
+  }
+
+  /** Removes `address` as a crash would: peers are told it is lost. */
+  sever(address: string): void {
+    if (!this.receivers.delete(address)) return;
+    for (const fn of this.lostListeners) queueMicrotask(() => fn(address));
+  }
+
+  close(): void {
+    this.receivers.clear();
+    this.lostListeners.clear();
+  }
+}

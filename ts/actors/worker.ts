@@ -1,0 +1,299 @@
+/**
+ * The Worker actor: receives batches of tasks from the scheduler, fetches
+ * inputs it lacks from peer workers, runs ops on a piscina pool of
+ * `threadsPerWorker` threads, keeps results (spilling past its memory target),
+ * serves them to peers and clients, and reports finished/erred tasks in batches.
+ */
+import { Piscina } from 'piscina';
+import { Actor, newStimulusId, type Handlers, type Logger } from './actor.js';
+import { MinHeap } from './heap.js';
+import type { ComputeTask, DataItem, MsgOf, TaskErred, TaskFinished, WireValue } from './protocol/messages.js';
+import { decodeValue, encodeValue, typeName } from './serialize.js';
+import { pack, unpack, type ThreadArg, type ThreadResult, type ThreadTask } from './task-thread.js';
+import type { Transport } from './transport.js';
+import { WorkerStore } from './worker-store.js';
+
+export interface WorkerOptions {
+  id: string;
+  scheduler: string;
+  threads: number;
+  memoryLimit: number;
+  /** Modules every task thread imports (URLs or absolute paths): they register ops. */
+  modules: string[];
+  spillTarget?: number;
+  pauseFraction?: number;
+  spillDir?: string;
+  heartbeatMs?: number;
+  log?: Logger;
+}
+
+interface PendingTask {
+  task: ComputeTask;
+  attachments: ArrayBufferView[];
+  /** Inputs still being fetched from peers. */
+  missing: Set<string>;
+}
+
+const THREAD_FILE = new URL('./task-thread.js', import.meta.url).href;
+
+export class Worker extends Actor {
+  readonly store: WorkerStore;
+  readonly pool: Piscina<ThreadTask, ThreadResult>;
+  private readonly queue = new MinHeap<PendingTask>((p) => p.task.priority);
+  private readonly pending = new Map<string, PendingTask>();
+  private readonly fetching = new Map<string, PendingTask[]>();
+  /** Running keys; `false` once the scheduler freed the key (the result is dropped). */
+  private readonly running = new Map<string, boolean>();
+  private finished: TaskFinished[] = [];
+  private erred: TaskErred[] = [];
+  private replicas: Array<{ key: string; nbytes: number }> = [];
+  private flushScheduled = false;
+  private requestCounter = 0;
+  private readonly heartbeat: NodeJS.Timeout;
+  private wasPaused = false;
+  private closed = false;
+
+  protected readonly handlers: Handlers = {
+    ComputeTasks: (m, env) => this.onCompute(m, env.attachments),
+    FreeKeys: (m) => this.onFree(m.keys),
+    Steal: (m, env) => this.onSteal(m.keys, env.stimulusId),
+    GetData: (m) => this.onGetData(m),
+    DataReply: (m, env) => this.onDataReply(m, env.attachments),
+    PutData: (m, env) => this.onPutData(m, env.attachments),
+  };
+
+  constructor(transport: Transport, private readonly options: WorkerOptions) {
+    super(transport, options.id, options.log);
+    this.store = new WorkerStore({
+      memoryLimit: options.memoryLimit, target: options.spillTarget ?? 0.6, pause: options.pauseFraction ?? 0.8,
+      spillDir: options.spillDir,
+    });
+    this.pool = new Piscina<ThreadTask, ThreadResult>({
+      filename: THREAD_FILE,
+      minThreads: options.threads,
+      maxThreads: options.threads,
+      idleTimeout: Infinity,
+      workerData: { modules: options.modules },
+    });
+    this.send(options.scheduler, { type: 'RegisterWorker', workerId: options.id, nthreads: options.threads, memoryLimit: options.memoryLimit }, newStimulusId('register'));
+    this.heartbeat = setInterval(() => this.sendHeartbeat(), options.heartbeatMs ?? 1000);
+    this.heartbeat.unref();
+  }
+
+  /** Tasks queued here and not yet started (what stealing may take). */
+  get queued(): number {
+    return this.pending.size - this.running.size;
+  }
+
+  // ---------------- tasks ----------------
+
+  private onCompute(m: MsgOf<'ComputeTasks'>, attachments: ArrayBufferView[]): void {
+    const fetches = new Map<string, string[]>();
+    for (const task of m.tasks) {
+      if (this.running.has(task.key)) {
+        this.running.set(task.key, true); // freed then asked again: keep the run going
+        continue;
+      }
+      if (this.pending.has(task.key)) continue;
+      const p: PendingTask = { task, attachments, missing: new Set() };
+      this.pending.set(task.key, p);
+      for (const { key, workers } of task.whoHas) {
+        if (this.store.has(key)) continue;
+        p.missing.add(key);
+        const waiting = this.fetching.get(key);
+        if (waiting !== undefined) {
+          waiting.push(p);
+          continue;
+        }
+        this.fetching.set(key, [p]);
+        const peer = workers.find((w) => w !== this.address) ?? workers[0];
+        if (peer === undefined) continue;
+        let keys = fetches.get(peer);
+        if (keys === undefined) fetches.set(peer, (keys = []));
+        keys.push(key);
+      }
+      if (p.missing.size === 0) this.queue.push(p);
+    }
+    for (const [peer, keys] of fetches) {
+      const ok = this.send(peer, { type: 'GetData', requestId: ++this.requestCounter, replyTo: this.address, keys }, newStimulusId('fetch'));
+      if (!ok) this.onDataReply({ type: 'DataReply', requestId: 0, items: [], missing: keys }, []);
+    }
+    this.startTasks();
+  }
+
+  private startTasks(): void {
+    const paused = this.store.paused;
+    if (paused !== this.wasPaused) {
+      this.wasPaused = paused;
+      this.sendHeartbeat();
+    }
+    if (paused) return;
+    // Keep one extra task per thread inside piscina so a thread never waits for a round trip.
+    const limit = this.options.threads * 2;
+    while (this.running.size < limit && this.queue.size > 0) {
+      const p = this.queue.pop()!;
+      if (this.pending.get(p.task.key) !== p) continue; // freed or stolen meanwhile
+      this.run(p);
+    }
+  }
+
+  private run(p: PendingTask): void {
+    const { key, op } = p.task;
+    this.running.set(key, true);
+    let threadTask: ThreadTask;
+    try {
+      const args: ThreadArg[] = p.task.args.map((a) =>
+        a.ref !== undefined ? { ref: a.ref } : { literal: this.views(a.literal!, p.attachments) });
+      const deps: ThreadTask['deps'] = p.task.whoHas.map(({ key: k }) => [k, pack(this.store.get(k))]);
+      threadTask = { key, op, args, deps, workerId: this.address };
+    } catch (err) {
+      const e = err as Error;
+      this.done(key, { ok: false, errorType: e.name, message: e.message, stack: e.stack ?? '' }, false);
+      return;
+    }
+    this.pool.run(threadTask).then(
+      (r) => this.done(key, r, false),
+      (err: Error) => this.done(key, { ok: false, errorType: err?.name ?? 'Error', message: `task thread died: ${err?.message ?? err}`, stack: err?.stack ?? '' }, true),
+    );
+  }
+
+  private views(v: WireValue, attachments: ArrayBufferView[]) {
+    return { header: v.header, buffers: v.buffers.map((i) => attachments[i]!) };
+  }
+
+  private done(key: string, r: ThreadResult, threadDied: boolean): void {
+    if (this.closed) return;
+    const wanted = this.running.get(key);
+    this.running.delete(key);
+    this.pending.delete(key);
+    if (wanted === true) {
+      if (r.ok) {
+        const value = unpack(r.result);
+        const nbytes = this.store.put(key, value);
+        this.finished.push({ key, nbytes, typeName: typeName(value) });
+      } else {
+        this.erred.push({ key, errorType: r.errorType, message: r.message, stack: r.stack, threadDied });
+      }
+      this.scheduleFlush();
+    }
+    this.startTasks();
+  }
+
+  private onFree(keys: string[]): void {
+    for (const k of keys) {
+      this.store.delete(k);
+      this.pending.delete(k);
+      if (this.running.has(k)) this.running.set(k, false);
+    }
+    this.startTasks();
+  }
+
+  /** Gives back queued tasks that have not started; the scheduler places them elsewhere. */
+  private onSteal(keys: string[], stimulusId: string): void {
+    const stolen: string[] = [];
+    for (const k of keys) {
+      if (this.running.has(k) || !this.pending.has(k)) continue;
+      this.pending.delete(k);
+      stolen.push(k);
+    }
+    this.send(this.options.scheduler, { type: 'StealResponse', workerId: this.address, stolen }, stimulusId);
+  }
+
+  // ---------------- data ----------------
+
+  private encodeItems(keys: string[]): { items: DataItem[]; missing: string[]; attachments: ArrayBufferView[] } {
+    const items: DataItem[] = [];
+    const missing: string[] = [];
+    const attachments: ArrayBufferView[] = [];
+    for (const key of keys) {
+      if (!this.store.has(key)) {
+        missing.push(key);
+        continue;
+      }
+      const enc = encodeValue(this.store.get(key));
+      const first = attachments.length;
+      attachments.push(...enc.buffers);
+      items.push({ key, value: { header: enc.header, buffers: enc.buffers.map((_, i) => first + i) } });
+    }
+    return { items, missing, attachments };
+  }
+
+  private onGetData(m: MsgOf<'GetData'>): void {
+    const { items, missing, attachments } = this.encodeItems(m.keys);
+    this.send(m.replyTo, { type: 'DataReply', requestId: m.requestId, items, missing }, newStimulusId('data'), attachments);
+  }
+
+  private onDataReply(m: MsgOf<'DataReply'>, attachments: ArrayBufferView[]): void {
+    for (const it of m.items) {
+      const waiting = this.fetching.get(it.key);
+      this.fetching.delete(it.key);
+      if (waiting === undefined) continue;
+      const value = decodeValue(it.value.header, it.value.buffers.map((i) => attachments[i]!));
+      const nbytes = this.store.put(it.key, value);
+      this.replicas.push({ key: it.key, nbytes });
+      for (const p of waiting) {
+        p.missing.delete(it.key);
+        if (p.missing.size === 0 && this.pending.get(p.task.key) === p) this.queue.push(p);
+      }
+    }
+    for (const key of m.missing) {
+      const waiting = this.fetching.get(key) ?? [];
+      this.fetching.delete(key);
+      for (const p of waiting) {
+        if (this.pending.get(p.task.key) !== p) continue;
+        this.pending.delete(p.task.key);
+        // Counted like a lost thread: the scheduler retries the task up to allowedFailures.
+        this.erred.push({ key: p.task.key, errorType: 'MissingData', message: `input ${key} of task ${p.task.key} could not be fetched from its worker`, stack: '', threadDied: true });
+      }
+    }
+    this.scheduleFlush();
+    this.startTasks();
+  }
+
+  private onPutData(m: MsgOf<'PutData'>, attachments: ArrayBufferView[]): void {
+    const nbytes = m.items.map((it) =>
+      this.store.put(it.key, decodeValue(it.value.header, it.value.buffers.map((i) => attachments[i]!))));
+    this.send(m.replyTo, { type: 'PutDataAck', requestId: m.requestId, nbytes }, newStimulusId('put'));
+  }
+
+  // ---------------- reporting ----------------
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // One TasksDone per turn of the event loop: every task that finished meanwhile rides along.
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.closed) return;
+    if (this.finished.length > 0 || this.erred.length > 0) {
+      this.send(this.options.scheduler, { type: 'TasksDone', workerId: this.address, finished: this.finished, erred: this.erred }, newStimulusId('done'));
+      this.finished = [];
+      this.erred = [];
+    }
+    if (this.replicas.length > 0) {
+      this.send(this.options.scheduler, { type: 'AddKeys', clientId: '', keys: this.replicas.map((r) => r.key), workers: [this.address], nbytes: this.replicas.map((r) => r.nbytes) }, newStimulusId('replica'));
+      this.replicas = [];
+    }
+  }
+
+  private sendHeartbeat(): void {
+    if (this.closed) return;
+    this.send(this.options.scheduler, {
+      type: 'Heartbeat', workerId: this.address, memory: this.store.memoryBytes, spilled: this.store.spilledBytes,
+      executing: this.running.size, queued: this.queued, paused: this.store.paused,
+    }, newStimulusId('heartbeat'));
+  }
+
+  /** Stops the worker: its threads end and its results are dropped. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    this.close();
+    this.store.close();
+    await this.pool.destroy();
+  }
+}
