@@ -3,3 +3,4 @@
  * of a local cluster). Add one line per module that registers ops.
  */
 import './actors/core-ops.js';
+import './collections/ops.js';
