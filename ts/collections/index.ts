@@ -1,6 +1,6 @@
 /** shoal collections: the lazy chunked Array and the Arrow DataFrame (public API). */
 export { ShoalArray, LazyScalar, where, type ArrayMeta, type ArrayOperand } from './array/array.js';
-export type { ComputeOptions } from './graph/compute.js';
+export type { ComputeOptions as CollectionComputeOptions } from './graph/compute.js';
 export { fromArray, fromDelayed, concatenate, random, normal, uniform, chunkSizes, type DelayedBlock, type RandomOptions } from './array/create.js';
 export type { DType, ChunkLike } from './array/dtype.js';
 export { rngBackend } from './array/rng.js';
