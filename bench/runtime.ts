@@ -11,13 +11,12 @@
  *
  * Target (issue 2): at least 5x Dask's tasks per second, under 0.2 ms round trip.
  */
-import { ref, type Graph } from '../ts/actors/graph.js';
+import { Client, type Graph } from '../ts/actors/mod.js';
 import { treeReduce } from '../ts/collections/graph/reduce.js';
 import {
   asBaselineResult, baselineCase, makeRow, measure, median, runPython,
   type Better, type Measurement, type ResultRow, type Suite, type Target,
 } from './harness.js';
-import { openLocalClient, type BenchClient } from './runtime-client.js';
 
 /** The same cluster shape on both sides: this machine has 2 cores. */
 export const WORKERS = 1;
@@ -25,28 +24,28 @@ export const THREADS_PER_WORKER = 2;
 /** Fan-in of the reduction tree, as collections' treeReduce and Dask's split_every. */
 export const SPLIT_EVERY = 8;
 
-/** Independent no-op tasks `noop-<i>`. */
+/** Independent no-op tasks `noop-<i>` (`core.noop`, the runtime's own op). */
 export function embarrassingGraph(n: number): { graph: Graph; keys: string[] } {
   const graph: Graph = new Map();
-  for (let i = 0; i < n; i++) graph.set(`noop-${i}`, { op: 'noop', args: [i] });
+  for (let i = 0; i < n; i++) graph.set(`noop-${i}`, { op: 'core.noop', args: [i] });
   return { graph, keys: [...graph.keys()] };
 }
 
-/** `n` leaves `one-<i>` = identity(1), summed by a tree with fan-in `SPLIT_EVERY`; the root holds n. */
+/** `n` leaves `one-<i>` = core.identity(1), summed by a tree with fan-in `SPLIT_EVERY`; the root holds n. */
 export function treeGraph(n: number): { graph: Graph; root: string } {
   const graph: Graph = new Map();
   const leaves: string[] = [];
   for (let i = 0; i < n; i++) {
-    graph.set(`one-${i}`, { op: 'identity', args: [1] });
+    graph.set(`one-${i}`, { op: 'core.identity', args: [1] });
     leaves.push(`one-${i}`);
   }
-  const { tasks, root } = treeReduce('sum', leaves, 'sum', [], SPLIT_EVERY);
+  const { tasks, root } = treeReduce('sum', leaves, 'core.sum', [], SPLIT_EVERY);
   for (const [k, t] of tasks) graph.set(k, t);
   return { graph, root };
 }
 
 /** Tasks per second of one `compute` of the whole graph, checking what came back. */
-async function throughputRun(client: BenchClient, graph: Graph, keys: string[], check: (results: unknown[]) => void): Promise<number> {
+async function throughputRun(client: Client, graph: Graph, keys: string[], check: (results: unknown[]) => void): Promise<number> {
   const start = performance.now();
   const results = await client.compute(graph, keys);
   const seconds = (performance.now() - start) / 1e3;
@@ -76,20 +75,20 @@ export const suite: Suite = {
       'runtime_dask.py',
     );
 
-    const client = await openLocalClient({ nWorkers: WORKERS, threadsPerWorker: THREADS_PER_WORKER });
+    const client = await Client.local({ nWorkers: WORKERS, threadsPerWorker: THREADS_PER_WORKER });
     let emb: Measurement, tree: Measurement, rtt: Measurement;
     const emGraph = embarrassingGraph(cfg.tasks);
     const trGraph = treeGraph(cfg.tasks);
     try {
       // Warm-up (thread start, op module import, JIT) happens in measure()'s unmeasured first run.
       emb = await measure(
-        () => throughputRun(client.inner, emGraph.graph, emGraph.keys, (r) => {
+        () => throughputRun(client, emGraph.graph, emGraph.keys, (r) => {
           if (r.length !== cfg.tasks) throw new Error(`runtime bench: expected ${cfg.tasks} results, got ${r.length}`);
         }),
         { runs },
       );
       tree = await measure(
-        () => throughputRun(client.inner, trGraph.graph, [trGraph.root], (r) => {
+        () => throughputRun(client, trGraph.graph, [trGraph.root], (r) => {
           if (r[0] !== cfg.tasks) throw new Error(`runtime bench: tree summed to ${String(r[0])}, expected ${cfg.tasks}`);
         }),
         { runs },
@@ -98,18 +97,18 @@ export const suite: Suite = {
         const calls: number[] = [];
         for (let i = 0; i < cfg.calls; i++) {
           const start = performance.now();
-          await client.inner.submit('noop').result();
+          await client.submit('core.noop').result();
           calls.push(performance.now() - start);
         }
         return median(calls);
       }, { runs });
     } finally {
-      await client.inner.close();
+      await client.close();
     }
 
     lastNotes = {
       cluster: `${WORKERS} worker x ${THREADS_PER_WORKER} threads on both sides`,
-      shoal: client.description,
+      shoal: `Client.local({ nWorkers: ${WORKERS}, threadsPerWorker: ${THREADS_PER_WORKER} }), in-process transport, piscina task threads`,
       baselineVersions: py?.versions ?? null,
       tasks: cfg.tasks,
       treeTasks: trGraph.graph.size,
