@@ -283,9 +283,10 @@ export class ShoalArray {
   }
 
   /**
-   * Starts computing the chunks on the workers, where they stay; resolves
-   * once submitted. Later graphs built on the result reuse them by key.
-   * The returned array knows its chunk lengths when `wait` is set.
+   * Starts computing the chunks on the workers, where they stay, and
+   * resolves once submitted; with `wait` (or `progress`, which shows a bar)
+   * once they are computed. Later graphs built on this array reuse the
+   * stored chunks by key. With `wait`, unknown chunk lengths are resolved.
    */
   async persist(options: ComputeOptions & { wait?: boolean } = {}): Promise<ShoalArray> {
     await persistKeys(this.layers, [...this.keys], options);

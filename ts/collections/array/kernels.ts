@@ -113,6 +113,7 @@ export interface Moments {
 }
 
 export function momentsPartial(c: ChunkLike, axis: 0 | null): Moments {
+  if (axis === null) return momentsFlat(c.data);
   const rows = axis === null ? c.data.length : chunkRows(c);
   const cols = axis === null ? 1 : chunkCols(c);
   const sum = new Float64Array(cols);
@@ -130,6 +131,17 @@ export function momentsPartial(c: ChunkLike, axis: 0 | null): Moments {
     }
   }
   return { n: rows, sum, mean, m2 };
+}
+
+/** Moments over all elements: one tight loop per pass. */
+function momentsFlat(d: TypedArray): Moments {
+  const n = d.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += d[i];
+  const mean = n > 0 ? sum / n : 0;
+  let m2 = 0;
+  for (let i = 0; i < n; i++) { const e = d[i] - mean; m2 += e * e; }
+  return { n, sum: Float64Array.of(sum), mean: Float64Array.of(mean), m2: Float64Array.of(m2) };
 }
 
 export function momentsCombine(parts: Moments[]): Moments {

@@ -8,6 +8,7 @@ import { getClient, type Client } from '../../actors/client.js';
 import '../serializers.js';
 import { flatten, type Layers } from './layers.js';
 import { optimize } from './optimize.js';
+import { showProgressUntil } from './progress.js';
 
 export interface ComputeOptions {
   /** the client to run on (default: the current default client) */
@@ -35,13 +36,17 @@ export async function computeKeys(layers: Layers, keys: string[], options: Compu
   return client.compute(graph, keys, { progress: options.progress ?? false });
 }
 
-export async function persistKeys(layers: Layers, keys: string[], options: ComputeOptions = {}): Promise<void> {
+/** Submits the graph; results stay on the workers. With `wait`, resolves once they are all computed. */
+export async function persistKeys(layers: Layers, keys: string[], options: ComputeOptions & { wait?: boolean } = {}): Promise<void> {
   const client = clientOf(options);
   const protectedKeys = new Set([...persisted.keys(), ...keys]);
   const graph = options.optimize === false ? flatten(layers) : optimize(flatten(layers), keys, { protectedKeys });
-  const futures = client.persist(graph, keys, { progress: options.progress ?? false }) as unknown;
-  const list = Array.isArray(futures) ? futures : keys.map(() => futures);
-  keys.forEach((k, i) => persisted.set(k, list[i]));
+  const futures = client.persist(graph, keys);
+  keys.forEach((k, i) => persisted.set(k, futures[i]));
+  const done = Promise.all(futures.map((f) => f.wait()));
+  if (options.progress) await showProgressUntil(client, graph.size, done);
+  else if (options.wait) await done;
+  else done.catch(() => undefined); // errors surface when the results are used
 }
 
 /** Whether a key's result was persisted through a collection. */
