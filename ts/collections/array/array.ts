@@ -4,7 +4,7 @@
  * (dtype, columns, rows per chunk). Nothing runs until `compute`/`persist`.
  */
 import { ref, type TaskSpec } from '../../actors/graph.js';
-import { computeKeys, persistKeys, type ComputeOptions } from '../graph/compute.js';
+import { computeKeys, persistKeys, retainKeys, type ComputeOptions } from '../graph/compute.js';
 import { flatten, tokenize, withLayer, type Layers } from '../graph/layers.js';
 import { treeReduce } from '../graph/reduce.js';
 import { assertDType, describe, promote, type ChunkLike, type DType } from './dtype.js';
@@ -266,7 +266,9 @@ export class ShoalArray {
     if (this.knownLengths) return this;
     const lens = this.lengthsTask();
     const [list] = (await computeKeys(lens.layers, [lens.key], options)) as number[][];
-    return new ShoalArray(this.layers, this.keys, { dtype: this.dtype, cols: this.cols, chunks: list }, this.name);
+    const out = new ShoalArray(this.layers, this.keys, { dtype: this.dtype, cols: this.cols, chunks: list }, this.name);
+    retainKeys(out, this.keys); // the same chunks: persisted ones stay while either array lives
+    return out;
   }
 
   // ------------------------------------------------------------ execution
@@ -289,7 +291,7 @@ export class ShoalArray {
    * stored chunks by key. With `wait`, unknown chunk lengths are resolved.
    */
   async persist(options: ComputeOptions & { wait?: boolean } = {}): Promise<ShoalArray> {
-    await persistKeys(this.layers, [...this.keys], options);
+    await persistKeys(this, this.layers, [...this.keys], options);
     if (options.wait) return this.resolveLengths(options);
     return this;
   }

@@ -8,7 +8,7 @@ import * as arrow from 'apache-arrow';
 import { ref, type TaskSpec } from '../../actors/graph.js';
 import { ShoalArray } from '../array/array.js';
 import { describe as describeValue } from '../array/dtype.js';
-import { computeKeys, persistKeys, type ComputeOptions } from '../graph/compute.js';
+import { computeKeys, persistKeys, retainKeys, type ComputeOptions } from '../graph/compute.js';
 import { flatten, tokenize, withLayer, type Layers } from '../graph/layers.js';
 import { treeReduce } from '../graph/reduce.js';
 import { concatTables, isNumericType } from './arrow-util.js';
@@ -316,7 +316,9 @@ export class DataFrame {
     const tasks = new Map<string, TaskSpec>();
     const keys = this.keys.map((k, i) => { const key = `${layer}-${i}`; tasks.set(key, { op: 'frame.numRows', args: [ref(k)] }); return key; });
     const lengths = (await computeKeys(withLayer([this.layers], layer, tasks), keys, options)) as number[];
-    return new DataFrame(this.layers, this.keys, this.meta({ lengths }), this.name);
+    const out = new DataFrame(this.layers, this.keys, this.meta({ lengths }), this.name);
+    retainKeys(out, this.keys); // the same partitions: persisted ones stay while either frame lives
+    return out;
   }
 
   /** Total rows (computes partition lengths where unknown). */
@@ -332,7 +334,7 @@ export class DataFrame {
 
   /** Computes the partitions on the workers, where they stay (see ShoalArray.persist). */
   async persist(options: ComputeOptions & { wait?: boolean } = {}): Promise<DataFrame> {
-    await persistKeys(this.layers, [...this.keys], options);
+    await persistKeys(this, this.layers, [...this.keys], options);
     return options.wait ? this.resolveLengths(options) : this;
   }
 

@@ -4,6 +4,7 @@
  * default one (`getClient()`).
  */
 import { getClient, type Client } from '../../actors/client.js';
+import type { Future } from '../../actors/future.js';
 // the client thread decodes Arrow partitions too
 import '../serializers.js';
 import { flatten, type Layers } from './layers.js';
@@ -21,10 +22,21 @@ export interface ComputeOptions {
 
 /**
  * Keys whose results were persisted: optimisation keeps them (never fuses
- * them away), so later graphs reuse the stored results. The futures are held
- * here so the results stay alive on the workers.
+ * them away), so later graphs reuse the stored results. Each key holds its
+ * Future (keeping the result alive on the workers) and a count of the
+ * collections that persisted it; when the last of them is garbage-collected
+ * the Future is released, as Dask releases a persisted collection's keys.
  */
-const persisted = new Map<string, unknown>();
+const persisted = new Map<string, { future: Future; holders: number }>();
+
+const collected = new FinalizationRegistry<string[]>((keys) => {
+  for (const k of keys) {
+    const p = persisted.get(k);
+    if (p === undefined || --p.holders > 0) continue;
+    persisted.delete(k);
+    p.future.release();
+  }
+});
 
 function clientOf(options: ComputeOptions): Client {
   return options.client ?? getClient();
@@ -36,17 +48,32 @@ export async function computeKeys(layers: Layers, keys: string[], options: Compu
   return client.compute(graph, keys, { progress: options.progress ?? false });
 }
 
-/** Submits the graph; results stay on the workers. With `wait`, resolves once they are all computed. */
-export async function persistKeys(layers: Layers, keys: string[], options: ComputeOptions & { wait?: boolean } = {}): Promise<void> {
+/**
+ * Submits the graph; results stay on the workers for as long as `owner` (the
+ * persisted collection) is alive. With `wait`, resolves once they are all
+ * computed; with `progress`, shows a bar until then.
+ */
+export async function persistKeys(owner: object, layers: Layers, keys: string[], options: ComputeOptions & { wait?: boolean } = {}): Promise<void> {
   const client = clientOf(options);
   const protectedKeys = new Set([...persisted.keys(), ...keys]);
   const graph = options.optimize === false ? flatten(layers) : optimize(flatten(layers), keys, { protectedKeys });
   const futures = client.persist(graph, keys);
-  keys.forEach((k, i) => persisted.set(k, futures[i]));
+  keys.forEach((k, i) => {
+    const had = persisted.get(k);
+    if (had) { had.holders++; futures[i].release(); } else persisted.set(k, { future: futures[i], holders: 1 });
+  });
+  collected.register(owner, [...keys]);
   const done = Promise.all(futures.map((f) => f.wait()));
   if (options.progress) await showProgressUntil(client, graph.size, done);
   else if (options.wait) await done;
   else done.catch(() => undefined); // errors surface when the results are used
+}
+
+/** Keeps persisted keys alive for as long as `owner` (another collection over them) is alive. */
+export function retainKeys(owner: object, keys: readonly string[]): void {
+  const held = keys.filter((k) => persisted.has(k));
+  for (const k of held) persisted.get(k)!.holders++;
+  collected.register(owner, held);
 }
 
 /** Whether a key's result was persisted through a collection. */
