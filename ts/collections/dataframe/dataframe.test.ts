@@ -91,6 +91,9 @@ test('categorize then getDummies gives pandas columns and counts; toArray resolv
   const X = dummies.toArray(['trip_distance', 'pay=1']);
   assert.deepEqual(X.chunks, ref.row_groups);
   near(await X.col(0).sum().compute(), ref.values.trip_distance.reduce((a: number, b: number) => a + b, 0));
+  const y = dummies.toArray('trip_distance');
+  assert.equal(y.ndim, 1);
+  assert.deepEqual(Array.from((await y.compute()).data), ref.values.trip_distance);
   // after a filter the lengths are unknown until computed; slicing still works
   const Y = df.filter(df.col('payment_type').eq(2)).toArray(['fare_amount']);
   assert.ok(!Y.knownLengths);

@@ -279,9 +279,12 @@ export class DataFrame {
 
   /**
    * Numeric columns as a lazy float64 array (null → NaN), one chunk per
-   * partition. Unknown partition lengths are resolved by the array when needed.
+   * partition: 2-D for a list of columns (default: every numeric one), 1-D
+   * for one column name. Unknown partition lengths are resolved by the array
+   * when needed.
    */
-  toArray(columns?: string[]): ShoalArray {
+  toArray(columns?: string[] | string): ShoalArray {
+    if (typeof columns === 'string') return this.toArray([columns]).col(0);
     const cols = columns ?? this.numericColumns();
     this.checkColumns('columns', cols);
     for (const c of cols) {
