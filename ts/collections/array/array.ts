@@ -129,7 +129,7 @@ export class ShoalArray {
     const parts = this.keys.map((k, i) => { const key = `${partial}-${i}`; tasks.set(key, { op: 'array.moments.partial', args: [ref(k), ax] }); return key; });
     const tree = treeReduce(`${partial}-combine`, parts, 'array.moments.combine');
     const out = `${stat}-${token}`;
-    return this.finish(partial, tasks, tree, { op: 'array.moments.finalize', args: [ref(tree.root), stat, ddof, ax === null] }, out, ax, 'float64');
+    return this.finish(tasks, tree, { op: 'array.moments.finalize', args: [ref(tree.root), stat, ddof, ax === null] }, out, ax, 'float64');
   }
 
   private extrema(stat: ExtremaStat, axis: number | null): ShoalArray | LazyScalar {
@@ -141,10 +141,10 @@ export class ShoalArray {
     const tree = treeReduce(`${partial}-combine`, parts, 'array.extrema.combine');
     const arg = stat === 'argmin' || stat === 'argmax';
     const outDtype: DType = arg ? 'int32' : this.dtype === 'bool' ? 'uint8' : this.dtype;
-    return this.finish(partial, tasks, tree, { op: 'array.extrema.finalize', args: [ref(tree.root), stat, ax === null, outDtype] }, `${stat}-${tokenize(stat, this.keys, ax)}`, ax, outDtype);
+    return this.finish(tasks, tree, { op: 'array.extrema.finalize', args: [ref(tree.root), stat, ax === null, outDtype] }, `${stat}-${tokenize(stat, this.keys, ax)}`, ax, outDtype);
   }
 
-  private finish(partial: string, tasks: Map<string, TaskSpec>, tree: { tasks: Map<string, TaskSpec>; root: string }, final: TaskSpec, out: string, ax: 0 | null, dtype: DType): ShoalArray | LazyScalar {
+  private finish(tasks: Map<string, TaskSpec>, tree: { tasks: Map<string, TaskSpec>; root: string }, final: TaskSpec, out: string, ax: 0 | null, dtype: DType): ShoalArray | LazyScalar {
     for (const [k, t] of tree.tasks) tasks.set(k, t);
     tasks.set(out, final);
     // one layer per output: the shared partials may appear in several, under the same keys
