@@ -93,8 +93,7 @@ test('groupby sum/mean/min/max/count over partitions matches pandas', async () =
 
 test('corr with pairwise-complete rows matches pandas', async () => {
   const cols: string[] = ref.corr.columns;
-  const shift = new Float64Array(cols.length).fill(3);
-  const out = corrFinalize(corrCombine((await partitions()).map((t) => corrPartial(t, cols, shift))), cols);
+  const out = corrFinalize(corrCombine((await partitions()).map((t) => corrPartial(t, cols))), cols);
   cols.forEach((c, j) => cols.forEach((_, i) => near(out.getChild(c)!.get(i), ref.corr.matrix[i][j], 1e-9)));
 });
 
@@ -155,4 +154,17 @@ test('random splits are disjoint and cover a partition; toChunk keeps nulls as N
   const c = tableToChunk(t, ['passenger_count', 'trip_distance']);
   assert.deepEqual(c.shape, [t.numRows, 2]);
   assert.equal(Array.from(c.data).filter((v, i) => i % 2 === 0 && Number.isNaN(v)).length, nullCounts(t).passenger_count);
+});
+
+test('corr stays exact for columns with large means (co-moments merged across partitions)', () => {
+  const n = 3000;
+  const x = Float64Array.from({ length: n }, (_, i) => 1e9 + ((i * 7919) % 101) * 0.01);
+  const y = Float64Array.from({ length: n }, (_, i) => -5e8 + ((i * 104729) % 97) * 0.02 + x[i] * 0.5);
+  const parts = [0, 1000, 1700, n].slice(1).map((end, i, ends) => arrow.tableFromArrays({ x: x.slice(i ? ends[i - 1] : 0, end), y: y.slice(i ? ends[i - 1] : 0, end) }));
+  const r = corrFinalize(corrCombine(parts.map((t) => corrPartial(t, ['x', 'y']))), ['x', 'y']).getChild('y')!.get(0);
+  // brute force: two-pass centred formula on all rows
+  const mx = x.reduce((a, b) => a + b) / n, my = y.reduce((a, b) => a + b) / n;
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let i = 0; i < n; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) ** 2; syy += (y[i] - my) ** 2; }
+  near(r, sxy / Math.sqrt(sxx * syy), 1e-6);
 });

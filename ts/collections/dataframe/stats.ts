@@ -122,37 +122,57 @@ export function describeFinalize(s: Record<string, ColumnSummary>): arrow.Table 
   return new arrow.Table(cols);
 }
 
-/** Pairwise-complete sums for Pearson correlation (pandas' `corr()` semantics). */
-export interface CorrPartial { k: number; n: Float64Array; sx: Float64Array; sy: Float64Array; sxx: Float64Array; syy: Float64Array; sxy: Float64Array; shift: Float64Array }
-
 /**
- * `shift` (one value per column, the same for every partition) is subtracted
- * before summing, so the raw sums do not lose precision on large offsets.
+ * Pairwise-complete co-moments for Pearson correlation (pandas' `corr()`
+ * semantics): per pair of columns, over rows where both are present, the
+ * count, both means, both centred sums of squares and the centred sum of
+ * products. Partitions merge with Chan et al.'s update, so no precision is
+ * lost to large means.
  */
-export function corrPartial(table: arrow.Table, columns: string[], shift: Float64Array): CorrPartial {
+export interface CorrPartial { k: number; n: Float64Array; mx: Float64Array; my: Float64Array; m2x: Float64Array; m2y: Float64Array; cxy: Float64Array }
+
+export function corrPartial(table: arrow.Table, columns: string[]): CorrPartial {
   const k = columns.length;
   const cols = columns.map((c) => toFloat64(table.getChild(c)!).values);
-  const p: CorrPartial = { k, n: new Float64Array(k * k), sx: new Float64Array(k * k), sy: new Float64Array(k * k), sxx: new Float64Array(k * k), syy: new Float64Array(k * k), sxy: new Float64Array(k * k), shift };
+  const z = (): Float64Array => new Float64Array(k * k);
+  const p: CorrPartial = { k, n: z(), mx: z(), my: z(), m2x: z(), m2y: z(), cxy: z() };
   const rows = table.numRows;
   for (let i = 0; i < k; i++) {
     for (let j = i; j < k; j++) {
       const a = cols[i], b = cols[j], idx = i * k + j;
-      let n = 0, sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+      let n = 0, sx = 0, sy = 0;
+      for (let r = 0; r < rows; r++) if (a[r] === a[r] && b[r] === b[r]) { n++; sx += a[r]; sy += b[r]; }
+      if (n === 0) continue;
+      const mx = sx / n, my = sy / n;
+      let m2x = 0, m2y = 0, cxy = 0;
       for (let r = 0; r < rows; r++) {
-        const x = a[r] - shift[i], y = b[r] - shift[j];
-        if (Number.isNaN(x) || Number.isNaN(y)) continue;
-        n++; sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y;
+        if (a[r] !== a[r] || b[r] !== b[r]) continue; // NaN: null in either column
+        const dx = a[r] - mx, dy = b[r] - my;
+        m2x += dx * dx; m2y += dy * dy; cxy += dx * dy;
       }
-      p.n[idx] = n; p.sx[idx] = sx; p.sy[idx] = sy; p.sxx[idx] = sxx; p.syy[idx] = syy; p.sxy[idx] = sxy;
+      p.n[idx] = n; p.mx[idx] = mx; p.my[idx] = my; p.m2x[idx] = m2x; p.m2y[idx] = m2y; p.cxy[idx] = cxy;
     }
   }
   return p;
 }
 
 export function corrCombine(parts: CorrPartial[]): CorrPartial {
-  const acc = { ...parts[0], n: Float64Array.from(parts[0].n), sx: Float64Array.from(parts[0].sx), sy: Float64Array.from(parts[0].sy), sxx: Float64Array.from(parts[0].sxx), syy: Float64Array.from(parts[0].syy), sxy: Float64Array.from(parts[0].sxy) };
+  const f = parts[0];
+  const acc: CorrPartial = { k: f.k, n: Float64Array.from(f.n), mx: Float64Array.from(f.mx), my: Float64Array.from(f.my), m2x: Float64Array.from(f.m2x), m2y: Float64Array.from(f.m2y), cxy: Float64Array.from(f.cxy) };
   for (const p of parts.slice(1)) {
-    for (const f of ['n', 'sx', 'sy', 'sxx', 'syy', 'sxy'] as const) for (let i = 0; i < acc[f].length; i++) acc[f][i] += p[f][i];
+    for (let i = 0; i < acc.n.length; i++) {
+      const na = acc.n[i], nb = p.n[i];
+      if (nb === 0) continue;
+      const n = na + nb;
+      const dx = p.mx[i] - acc.mx[i], dy = p.my[i] - acc.my[i];
+      const w = (na * nb) / n;
+      acc.m2x[i] += p.m2x[i] + dx * dx * w;
+      acc.m2y[i] += p.m2y[i] + dy * dy * w;
+      acc.cxy[i] += p.cxy[i] + dx * dy * w;
+      acc.mx[i] += (dx * nb) / n;
+      acc.my[i] += (dy * nb) / n;
+      acc.n[i] = n;
+    }
   }
   return acc;
 }
@@ -163,11 +183,8 @@ export function corrFinalize(p: CorrPartial, columns: string[]): arrow.Table {
   const m = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
     for (let j = i; j < k; j++) {
-      const idx = i * k + j, n = p.n[idx];
-      const cov = p.sxy[idx] - (p.sx[idx] * p.sy[idx]) / n;
-      const vx = p.sxx[idx] - (p.sx[idx] * p.sx[idx]) / n;
-      const vy = p.syy[idx] - (p.sy[idx] * p.sy[idx]) / n;
-      const r = n < 2 ? NaN : Math.max(-1, Math.min(1, cov / Math.sqrt(vx * vy)));
+      const idx = i * k + j;
+      const r = p.n[idx] < 2 ? NaN : Math.max(-1, Math.min(1, p.cxy[idx] / Math.sqrt(p.m2x[idx] * p.m2y[idx])));
       m[i * k + j] = r; m[j * k + i] = r;
     }
   }

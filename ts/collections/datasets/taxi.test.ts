@@ -27,7 +27,7 @@ test('taxi partitions have the TLC schema and realistic, reproducible distributi
   // cash trips carry no tip; card tips and fares grow with distance
   const pay = col('payment_type'), tip = col('tip_amount');
   assert.ok(tip.every((x, i) => pay[i] === 1 || x === 0));
-  const r = corrFinalize(corrPartial(t, ['trip_distance', 'fare_amount', 'tip_amount'], new Float64Array(3)), ['trip_distance', 'fare_amount', 'tip_amount']);
+  const r = corrFinalize(corrPartial(t, ['trip_distance', 'fare_amount', 'tip_amount']), ['trip_distance', 'fare_amount', 'tip_amount']);
   assert.ok(r.getChild('fare_amount')!.get(0) > 0.8, 'fare ~ distance');
   assert.ok(r.getChild('tip_amount')!.get(0) > 0.4, 'tip ~ distance');
   // totals add up from their parts
