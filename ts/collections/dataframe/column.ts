@@ -4,7 +4,8 @@
  * against the frame's schema at once (unknown columns and wrong types throw
  * here), and run per partition inside `assign`/`filter`.
  */
-import type { DataFrame } from './dataframe.js';
+import type { DataFrame, LazyValue } from './dataframe.js';
+import type { ColumnStat } from './stats.js';
 import { inferType, type DtField, type Expr, type ExprBinaryOp, type ExprType, type ExprUnaryOp } from './expr.js';
 
 export type ColumnLike = Column | number | boolean | string | null;
@@ -79,6 +80,21 @@ export class Column {
 
   /** This column alone as a one-column DataFrame. */
   toFrame(name = this.name): DataFrame { return this.frame.assign({ [name]: this }).select([name]); }
+
+  /** NaN-skipping reductions, as pandas' Series methods (lazy: `await df.col('x').mean().compute()`). */
+  sum(): LazyValue<number> { return this.stat('sum'); }
+  mean(): LazyValue<number> { return this.stat('mean'); }
+  min(): LazyValue<number> { return this.stat('min'); }
+  max(): LazyValue<number> { return this.stat('max'); }
+  /** Non-null values. */
+  count(): LazyValue<number> { return this.stat('count'); }
+  std(options: { ddof?: number } = {}): LazyValue<number> { return this.stat('std', options); }
+  var(options: { ddof?: number } = {}): LazyValue<number> { return this.stat('var', options); }
+
+  private stat(stat: ColumnStat, options: { ddof?: number } = {}): LazyValue<number> {
+    if (this.expr.kind === 'col') return this.frame.statistic(this.name, stat, options);
+    return this.toFrame().statistic(this.name, stat, options);
+  }
 
   /** Computes the column into one Arrow vector. */
   async compute(options: Parameters<DataFrame['compute']>[0] = {}): Promise<import('apache-arrow').Vector> {

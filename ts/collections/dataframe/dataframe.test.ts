@@ -76,6 +76,10 @@ test('filter, assign with column expressions and datetime fields, dropna', async
   const tpm = numbers(w.getChild('tip_per_mile')!);
   near(tpm.reduce((a, b) => a + b, 0) / tpm.length, ref.tip_per_mile_mean);
   assert.equal(await df.dropna().numRows(), ref.dropna_rows);
+  near(await df.col('tip_amount').div(df.col('trip_distance')).mean().compute(), ref.tip_per_mile_mean);
+  near(await df.col('passenger_count').std().compute(), ref.describe.passenger_count.std);
+  assert.equal(await df.col('passenger_count').count().compute(), ref.describe.passenger_count.count);
+  near(await df.col('fare_amount').max().compute(), ref.describe.fare_amount.max);
   const hours = await df.col('tpep_pickup_datetime').dt.hour.compute();
   assert.deepEqual(numbers(hours), ref.dt.hour);
 });

@@ -16,6 +16,7 @@ import { Column, type ColumnLike } from './column.js';
 import { typeOfField, type Expr } from './expr.js';
 import { AGG_OPS, aggColumnName, type AggOp } from './groupby.js';
 import { dummyName } from './categorical.js';
+import type { ColumnStat } from './stats.js';
 
 export interface FrameMeta {
   schema: arrow.Schema;
@@ -158,6 +159,17 @@ export class DataFrame {
     if (cols.length === 0) throw new TypeError('describe: the frame has no numeric columns');
     const schema = new arrow.Schema([new arrow.Field('statistic', new arrow.Utf8()), ...cols.map((c) => new arrow.Field(c, new arrow.Float64(), true))]);
     return this.tableResult(this.reduce('describe', 'frame.describe.partial', [cols], 'frame.describe.combine', { op: 'frame.describe.finalize', args: [] }), schema);
+  }
+
+  /**
+   * One statistic of a numeric column, nulls skipped (pandas' Series
+   * reductions; `std`/`var` with `ddof`, default 1 as pandas).
+   * @example await df.statistic('tip_amount', 'mean').compute()
+   */
+  statistic(column: string, stat: ColumnStat, options: { ddof?: number } = {}): LazyValue<number> {
+    const t = this.field(column).type;
+    if (!isNumericType(t) && stat !== 'count') throw new TypeError(`${stat}: '${column}' is ${t}, expected a numeric column`);
+    return this.reduce('column-stat', 'frame.describe.partial', [[column], false], 'frame.describe.combine', { op: 'frame.columnStat', args: [column, stat, options.ddof ?? 1] });
   }
 
   /** Pearson correlation of numeric columns, pairwise-complete (pandas' `corr()`). */

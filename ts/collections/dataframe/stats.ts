@@ -66,22 +66,27 @@ export function sketchQuantile(s: Sketch, q: number): number {
   return s.values[n - 1];
 }
 
-export interface ColumnSummary { count: number; mean: number; m2: number; min: number; max: number; sketch: Sketch }
+export interface ColumnSummary { count: number; sum: number; mean: number; m2: number; min: number; max: number; sketch: Sketch }
 
-export function describePartial(table: arrow.Table, columns: string[]): Record<string, ColumnSummary> {
+/**
+ * Per-column summaries of a partition, nulls and NaN skipped (pandas). With
+ * `quantiles` the column is sorted for the sketch; without, one pass less.
+ */
+export function describePartial(table: arrow.Table, columns: string[], quantiles = true): Record<string, ColumnSummary> {
   const out: Record<string, ColumnSummary> = {};
   for (const c of columns) {
     const { values } = toFloat64(table.getChild(c)!);
     let n = 0;
     const buf = new Float64Array(values.length);
     for (let i = 0; i < values.length; i++) if (values[i] === values[i]) buf[n++] = values[i]; // skips NaN
-    const kept = buf.subarray(0, n).sort();
-    let sum = 0;
-    for (const x of kept) sum += x;
-    const mean = kept.length ? sum / kept.length : 0;
+    const kept = quantiles ? buf.subarray(0, n).sort() : buf.subarray(0, n);
+    let sum = 0, min = Infinity, max = -Infinity;
+    for (const x of kept) { sum += x; if (x < min) min = x; if (x > max) max = x; }
+    const mean = n ? sum / n : 0;
     let m2 = 0;
     for (const x of kept) m2 += (x - mean) ** 2;
-    out[c] = { count: kept.length, mean, m2, min: kept.length ? kept[0] : Infinity, max: kept.length ? kept[kept.length - 1] : -Infinity, sketch: sketchOf(kept) };
+    const sketch = quantiles ? sketchOf(kept) : { values: new Float64Array(0), weights: new Float64Array(0), exact: true };
+    out[c] = { count: n, sum, mean, m2, min, max, sketch };
   }
   return out;
 }
@@ -99,6 +104,7 @@ export function describeCombine(parts: Record<string, ColumnSummary>[]): Record<
         acc.mean += (delta * p.count) / n;
       }
       acc.count = n;
+      acc.sum += p.sum;
       acc.min = Math.min(acc.min, p.min);
       acc.max = Math.max(acc.max, p.max);
       acc.sketch = mergeSketches([acc.sketch, p.sketch]);
@@ -106,6 +112,22 @@ export function describeCombine(parts: Record<string, ColumnSummary>[]): Record<
     out[c] = acc!;
   }
   return out;
+}
+
+export type ColumnStat = 'sum' | 'mean' | 'std' | 'var' | 'min' | 'max' | 'count';
+
+/** One statistic of a merged summary (pandas' Series reductions: NaN-skipping, std/var with `ddof`). */
+export function columnStatistic(v: ColumnSummary, stat: ColumnStat, ddof: number): number {
+  switch (stat) {
+    case 'count': return v.count;
+    case 'sum': return v.sum;
+    case 'mean': return v.count ? v.mean : NaN;
+    case 'min': return v.count ? v.min : NaN;
+    case 'max': return v.count ? v.max : NaN;
+    case 'var': return v.count - ddof > 0 ? v.m2 / (v.count - ddof) : NaN;
+    case 'std': return v.count - ddof > 0 ? Math.sqrt(v.m2 / (v.count - ddof)) : NaN;
+    default: throw new RangeError(`stat: unknown statistic ${String(stat)}`);
+  }
 }
 
 export const DESCRIBE_ROWS = ['count', 'mean', 'std', 'min', '25%', '50%', '75%', 'max'] as const;
