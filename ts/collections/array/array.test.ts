@@ -65,6 +65,11 @@ test('slices: strided rows, negative bounds, columns — with known and unknown 
   close((await s.compute()).data, ref.slices.rows_0_end_10.flat());
   const known = await D.resolveLengths();
   assert.deepEqual(known.chunks, [17, 23, 1, 62]);
+  assert.throws(() => D.rechunk(10), /rechunk: the chunk lengths are unknown/);
+  const re = known.rechunk(30);
+  assert.deepEqual(re.chunks, [30, 30, 30, 13]);
+  close((await re.compute()).data, X.flat());
+  close((await re.std(0).compute()).data, ref.reductions.std_ddof0.axis0);
   close(await D.sum().compute(), ref.reductions.sum.all);
 });
 

@@ -222,6 +222,35 @@ export class ShoalArray {
     return this.blockwise('slice', (i) => [ref(this.keys[i]), ref(lens.key), i, s, stopArg, step], 'array.sliceRowsAt', { chunks: this.chunks.map(() => NaN) }, [lens], [s, stopArg, step]);
   }
 
+  /**
+   * Re-cuts the rows into chunks of `rows` (the last may be short). Needs
+   * known chunk lengths: `await x.resolveLengths()` first when they are not.
+   */
+  rechunk(rows: number): ShoalArray {
+    if (!Number.isInteger(rows) || rows <= 0) throw new RangeError(`rows: expected a positive integer number of rows per chunk, got ${rows}`);
+    if (!this.knownLengths) throw new RangeError('rechunk: the chunk lengths are unknown; call await x.resolveLengths() first');
+    const total = this.rows;
+    const offsets = prefixSums(this.chunks);
+    const layer = `rechunk-${tokenize(this.keys, rows)}`;
+    const tasks = new Map<string, TaskSpec>();
+    const keys: string[] = [];
+    const sizes: number[] = [];
+    for (let start = 0; start < Math.max(total, 1); start += rows) {
+      const end = Math.min(total, start + rows);
+      // the input chunks overlapping [start, end), each cut to its part
+      const parts: unknown[] = [];
+      for (let i = 0; i < this.keys.length; i++) {
+        if (offsets[i + 1] <= start || offsets[i] >= end || this.chunks[i] === 0) continue;
+        parts.push([ref(this.keys[i]), offsets[i]]);
+      }
+      const key = `${layer}-${keys.length}`;
+      tasks.set(key, { op: 'array.rechunkPiece', args: [parts, start, end, this.dtype, this.cols] });
+      keys.push(key);
+      sizes.push(end - start);
+    }
+    return new ShoalArray(withLayer([this.layers], layer, tasks), keys, { dtype: this.dtype, cols: this.cols, chunks: sizes }, layer);
+  }
+
   /** Keeps only the given chunks (by index). */
   pick(indices: number[]): ShoalArray {
     return new ShoalArray(this.layers, indices.map((i) => this.keys[i]), { dtype: this.dtype, cols: this.cols, chunks: indices.map((i) => this.chunks[i]) }, this.name);
