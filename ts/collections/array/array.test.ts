@@ -44,6 +44,13 @@ test('standardising with broadcast column statistics and where', async () => {
   close(await A.sub(A.mean(0)).div(A.std(0)).sum().compute(), ref.elementwise.X_minus_colmean_over_colstd_sum);
   close(await where(A.gt(5), A, 0).sum().compute(), ref.elementwise.where_gt5_sum);
   close(await A.gt(5).astype('int32').sum().compute(), ref.elementwise.count_gt5);
+  // rows whose first column exceeds 5, as X[X[:, 0] > 5]
+  const picked = A.mask(A.col(0).gt(5));
+  const want = X.filter((r) => r[0] > 5);
+  const got = await picked.compute();
+  assert.deepEqual(got.shape, [want.length, 4]);
+  close(got.data, want.flat());
+  assert.throws(() => A.mask(A.col(0)), /mask: expected dtype bool/);
   assert.equal(A.gt(5).dtype, 'bool');
   close(await A.sub(A.mean()).mean().compute(), 0, 1e-12);
 });

@@ -251,6 +251,20 @@ export class ShoalArray {
     return new ShoalArray(withLayer([this.layers], layer, tasks), keys, { dtype: this.dtype, cols: this.cols, chunks: sizes }, layer);
   }
 
+  /**
+   * Rows where a 1-D boolean mask (chunked like this array) is true, as
+   * NumPy's `X[mask]`; the result's chunk lengths are unknown until computed.
+   */
+  mask(mask: ShoalArray): ShoalArray {
+    if (!(mask instanceof ShoalArray) || mask.ndim !== 1) throw new TypeError(`mask: expected a 1-D shoal Array of bool, got ${mask instanceof ShoalArray ? `${mask.ndim}-D` : describe(mask)}`);
+    if (mask.dtype !== 'bool') throw new TypeError(`mask: expected dtype bool (a comparison's result), got ${mask.dtype}`);
+    if (mask.numChunks !== this.numChunks) throw new RangeError(`mask: expected ${this.numChunks} chunks like the array, got ${mask.numChunks}`);
+    this.chunks.forEach((n, i) => {
+      if (Number.isFinite(n) && Number.isFinite(mask.chunks[i]) && n !== mask.chunks[i]) throw new RangeError(`mask: chunk ${i} has ${mask.chunks[i]} rows, expected ${n} like the array`);
+    });
+    return this.blockwise('mask', (i) => [ref(this.keys[i]), ref(mask.keys[i])], 'array.maskRows', { chunks: this.chunks.map(() => NaN) }, [mask]);
+  }
+
   /** Keeps only the given chunks (by index). */
   pick(indices: number[]): ShoalArray {
     return new ShoalArray(this.layers, indices.map((i) => this.keys[i]), { dtype: this.dtype, cols: this.cols, chunks: indices.map((i) => this.chunks[i]) }, this.name);

@@ -35,6 +35,11 @@ registerOp('array.selectCols', (c: ChunkLike, cols: number[], squeeze: boolean) 
 /** Rows [start, end) of the whole array from the chunks overlapping them (`[chunk, offset]` pairs). */
 registerOp('array.rechunkPiece', (parts: [ChunkLike, number][], start: number, end: number, dtype: DType, cols: number | null) =>
   k.concatRows(parts.map(([c, offset]) => k.sliceRows(c, offset, start, end, 1)), dtype, cols));
+registerOp('array.maskRows', (c: ChunkLike, mask: ChunkLike) => {
+  const rows: number[] = [];
+  for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) rows.push(i);
+  return k.takeRows(c, rows);
+});
 registerOp('array.concat', (chunks: ChunkLike[], dtype: DType, cols: number | null) => k.concatRows(chunks, dtype, cols));
 registerOp('array.random.normal', (s: Parameters<typeof normalChunk>[0]) => normalChunk(s));
 registerOp('array.random.uniform', (s: Parameters<typeof uniformChunk>[0]) => uniformChunk(s));
