@@ -149,6 +149,9 @@ test('empty partitions flow through; fromArrow; mapPartitions checks its schema'
   const g = await none.groupby('VendorID').agg({ fare_amount: 'sum' }).compute();
   assert.equal(g.numRows, 0);
   const small = fromArrow(arrow.tableFromArrays({ a: Float64Array.from([1, 2, 3, 4, 5]), b: Int32Array.from([1, 1, 2, 2, 2]) }), { npartitions: 2 });
+  const labelled = await small.assign({ tag: 'x', one: 1 }).compute();
+  assert.deepEqual(Array.from({ length: 5 }, (_, i) => labelled.getChild('tag')!.get(i)), ['x', 'x', 'x', 'x', 'x']);
+  assert.deepEqual(numbers(labelled.getChild('one')!), [1, 1, 1, 1, 1]);
   assert.deepEqual(small.lengths, [2, 3]);
   const s = await small.groupby('b').agg({ a: ['sum', 'mean'] }).compute();
   assert.deepEqual(numbers(s.getChild('a_sum')!), [3, 12]);

@@ -373,6 +373,7 @@ function groupKeyType(t: arrow.DataType): arrow.DataType {
 
 function arrowTypeFor(t: string, e: Expr, schema: arrow.Schema): arrow.DataType {
   if (e.kind === 'col') return schema.fields.find((f) => f.name === e.name)!.type;
+  if (e.kind === 'lit' && typeof e.value === 'string') return new arrow.Utf8();
   switch (t) {
     case 'bool': return new arrow.Bool();
     case 'int32': return new arrow.Int32();

@@ -34,7 +34,11 @@ export function toVector(e: Evaluated): arrow.Vector {
 export function assignColumns(table: arrow.Table, exprs: [string, Expr][]): arrow.Table {
   const cols: Record<string, arrow.Vector> = {};
   for (const f of table.schema.fields) cols[f.name] = table.getChild(f.name)!;
-  for (const [name, e] of exprs) cols[name] = toVector(evaluate(e, table));
+  for (const [name, e] of exprs) {
+    cols[name] = e.kind === 'lit' && typeof e.value === 'string'
+      ? arrow.vectorFromArray(new Array<string>(table.numRows).fill(e.value), new arrow.Utf8())
+      : toVector(evaluate(e, table));
+  }
   return new arrow.Table(cols);
 }
 
