@@ -695,3 +695,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.columnSums = nativeBinding.columnSums
+module.exports.fillNormal = nativeBinding.fillNormal
+module.exports.fillNormalF32 = nativeBinding.fillNormalF32
+module.exports.fillUniform = nativeBinding.fillUniform
+module.exports.fillUniformF32 = nativeBinding.fillUniformF32

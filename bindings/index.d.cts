@@ -11,3 +11,18 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** Column sums of a row-major `rows x cols` Float64Array. */
 export declare function columnSums(x: Float64Array, rows: number, cols: number): Float64Array
+
+/**
+ * Fills `out` in place with N(mean, std²) draws of `stream` under `seed` (Philox4x32-10).
+ * The same (seed, stream) always gives the same values; value i depends only on (seed, stream, i).
+ */
+export declare function fillNormal(out: Float64Array, seed: number, stream: number, mean: number, std: number): void
+
+/** Float32Array twin of `fillNormal`: the same draws rounded to f32. */
+export declare function fillNormalF32(out: Float32Array, seed: number, stream: number, mean: number, std: number): void
+
+/** Fills `out` in place with U[low, high) draws of `stream` under `seed`. */
+export declare function fillUniform(out: Float64Array, seed: number, stream: number, low: number, high: number): void
+
+/** Float32Array twin of `fillUniform`. */
+export declare function fillUniformF32(out: Float32Array, seed: number, stream: number, low: number, high: number): void

@@ -1,5 +1,10 @@
 //! shoal's numerical kernels: pure functions over row-major slices.
 //!
 //! Nothing here knows about N-API; `bindings/` converts types and calls in.
+//! Kernels are synchronous and single-threaded: shoal's parallelism is one task per thread.
 
+pub mod error;
 pub mod linalg;
+pub mod random;
+
+pub use error::{KernelError, Result};
