@@ -97,7 +97,7 @@ export class Client extends Actor implements FutureOwner {
     }
     const retries = options.retries ?? 0;
     if (!Number.isInteger(retries) || retries < 0) throw new RangeError(`retries must be a non-negative integer, got ${retries}`);
-    const { deps, priority } = orderGraph(graph, (k) => this.keys.get(k)?.status === 'finished');
+    const { deps, priority } = orderGraph(graph, (k) => this.keys.has(k));
     const attachments: ArrayBufferView[] = [];
     const tasks: TaskDef[] = [];
     for (const [key, spec] of graph) {
@@ -178,9 +178,29 @@ export class Client extends Actor implements FutureOwner {
     return futures.map((f) => values.get(f.key));
   }
 
-  private async waitFor(s: KeyState): Promise<void> {
-    while (s.status === 'pending') await new Promise<void>((r) => s.waiters.push(r));
+  /** Resolves when `s` is finished; rejects with its error. */
+  async waitFor(s: KeyState): Promise<void> {
+    if (s.status === 'pending') await this.hold(async () => {
+      while (s.status === 'pending') await new Promise<void>((r) => s.waiters.push(r));
+    });
     if (s.error !== undefined) throw s.error;
+  }
+
+  private busy = 0;
+  private keepAlive: NodeJS.Timeout | undefined;
+
+  /**
+   * Keeps the process alive while the caller waits on the cluster: task threads
+   * and the in-process transport hold no reference on the event loop by
+   * themselves, and Node would otherwise exit with the await still pending.
+   */
+  private async hold<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.busy++ === 0) this.keepAlive = setInterval(() => {}, 1 << 30);
+    try {
+      return await fn();
+    } finally {
+      if (--this.busy === 0) clearInterval(this.keepAlive);
+    }
   }
 
   async gatherOne(state: KeyState): Promise<unknown> {
@@ -194,7 +214,7 @@ export class Client extends Actor implements FutureOwner {
   }
 
   private fetch(worker: string, keys: string[]): Promise<{ values: Map<string, unknown>; missing: string[] }> {
-    return new Promise((resolve, reject) => {
+    return this.hold(() => new Promise((resolve, reject) => {
       const requestId = ++this.requestCounter;
       this.requests.set(requestId, (msg, attachments) => {
         const m = msg as MsgOf<'DataReply'>;
@@ -210,7 +230,7 @@ export class Client extends Actor implements FutureOwner {
         this.requests.delete(requestId);
         resolve({ values: new Map(), missing: keys });
       }
-    });
+    }));
   }
 
   private answer(requestId: number, msg: Msg, attachments: ArrayBufferView[]): void {
@@ -250,14 +270,14 @@ export class Client extends Actor implements FutureOwner {
         attachments.push(...enc.buffers);
         return { key: keys[i]!, value: { header: enc.header, buffers: enc.buffers.map((_, j) => first + j) } };
       });
-      const ack = await new Promise<MsgOf<'PutDataAck'>>((resolve, reject) => {
+      const ack = await this.hold(() => new Promise<MsgOf<'PutDataAck'>>((resolve, reject) => {
         const requestId = ++this.requestCounter;
         this.requests.set(requestId, (m) => resolve(m as MsgOf<'PutDataAck'>));
         if (!this.send(w, { type: 'PutData', requestId, replyTo: this.address, items }, newStimulusId('scatter'), attachments)) {
           this.requests.delete(requestId);
           reject(new Error(`scatter: worker ${w} is gone`));
         }
-      });
+      }));
       this.send(this.schedulerAddress, { type: 'AddKeys', clientId: this.address, keys: idx.map((i) => keys[i]!), workers: [w], nbytes: ack.nbytes }, newStimulusId('scatter'));
     }));
     return many ? futures : futures[0]!;

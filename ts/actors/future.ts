@@ -23,6 +23,7 @@ export interface KeyState {
 /** What a Future needs from its client. */
 export interface FutureOwner {
   gatherOne(state: KeyState): Promise<unknown>;
+  waitFor(state: KeyState): Promise<void>;
   releaseRef(state: KeyState): void;
 }
 
@@ -45,9 +46,8 @@ export class Future<T = unknown> {
   }
 
   /** Resolves when the task is finished (or rejects with its error), without fetching the value. */
-  async wait(): Promise<void> {
-    while (this.state.status === 'pending') await new Promise<void>((r) => this.state.waiters.push(r));
-    if (this.state.error !== undefined) throw this.state.error;
+  wait(): Promise<void> {
+    return this.owner.waitFor(this.state);
   }
 
   /** Waits for the task and brings its value to this thread. */

@@ -29,7 +29,7 @@ export interface LocalClusterOptions {
   pauseFraction?: number;
   /** Directory for spill files (default: a fresh temporary directory per worker). */
   spillDir?: string;
-  /** Tasks sent ahead per worker thread (default 2). */
+  /** Tasks sent ahead per worker thread (default 8). */
   saturation?: number;
   log?: Logger;
 }
@@ -58,7 +58,7 @@ export class LocalCluster {
 
   private constructor(readonly options: Required<Pick<LocalClusterOptions, 'nWorkers' | 'threadsPerWorker'>> & { memoryLimit: number; modules: string[] } & LocalClusterOptions) {
     this.scheduler = new Scheduler(this.transport, 'scheduler', {
-      allowedFailures: options.allowedFailures ?? 3, saturation: options.saturation ?? 2,
+      allowedFailures: options.allowedFailures ?? 3, saturation: options.saturation ?? 8,
     }, options.log);
   }
 

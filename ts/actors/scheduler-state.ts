@@ -47,7 +47,8 @@ export interface WorkerRecord {
   processing: Set<TaskRecord>;
   hasWhat: Set<TaskRecord>;
   paused: boolean;
-  stealInFlight: boolean;
+  /** The idle worker a pending steal request from this worker is for. */
+  stealFor: WorkerRecord | undefined;
 }
 
 export type Instruction =
@@ -100,7 +101,7 @@ export class SchedulerState {
 
   addWorker(id: string, nthreads: number, memoryLimit: number): void {
     if (this.workers.has(id)) return;
-    this.workers.set(id, { id, nthreads: Math.max(1, nthreads), memoryLimit, processing: new Set(), hasWhat: new Set(), paused: false, stealInFlight: false });
+    this.workers.set(id, { id, nthreads: Math.max(1, nthreads), memoryLimit, processing: new Set(), hasWhat: new Set(), paused: false, stealFor: undefined });
     this.schedule();
   }
 
@@ -163,7 +164,7 @@ export class SchedulerState {
   /** Adds tasks (dependencies first or in any order) and marks `wanted` as wanted by `client`. */
   updateGraph(client: string, newTasks: NewTask[], wanted: string[]): void {
     const gen = ++this.generation;
-    const added: TaskRecord[] = [];
+    const added = new Set<TaskRecord>();
     for (const n of newTasks) {
       if (this.tasks.has(n.key)) continue; // same key, same computation: reuse what exists
       const t: TaskRecord = {
@@ -173,12 +174,12 @@ export class SchedulerState {
         stealing: false, error: undefined,
       };
       this.tasks.set(n.key, t);
-      added.push(t);
+      added.add(t);
     }
     const missing: Array<[TaskRecord, string]> = [];
     for (const n of newTasks) {
       const t = this.tasks.get(n.key)!;
-      if (!added.includes(t) && t.deps.length > 0) continue;
+      if (!added.has(t)) continue; // existing tasks keep their links
       for (const k of n.deps) {
         const d = this.tasks.get(k);
         if (d === undefined) missing.push([t, k]);
@@ -325,7 +326,7 @@ export class SchedulerState {
     } else {
       const e = threadDied
         ? { errorType: 'KilledWorker', message: `task ${key}: its thread died ${t.failures} times (allowedFailures=${this.options.allowedFailures}); last: ${error.message}`, stack: error.stack, workerId }
-        : { ...error, workerId };
+        : { errorType: error.errorType, message: error.message, stack: error.stack, workerId };
       this.fail(t, e);
     }
     this.schedule();
@@ -477,11 +478,11 @@ export class SchedulerState {
 
   /** Asks the busiest worker to give back queued (not yet started) tasks for idle ones. */
   private steal(free: WorkerRecord[]): void {
-    const idle = free.filter((w) => w.processing.size < w.nthreads);
-    if (idle.length === 0) return;
+    const thief = free.find((w) => w.processing.size === 0);
+    if (thief === undefined) return;
     let victim: WorkerRecord | undefined;
     for (const w of this.workers.values()) {
-      if (w.stealInFlight || idle.includes(w)) continue;
+      if (w.stealFor !== undefined || w === thief) continue;
       if (w.processing.size > w.nthreads && (victim === undefined || w.processing.size > victim.processing.size)) victim = w;
     }
     if (victim === undefined) return;
@@ -491,7 +492,7 @@ export class SchedulerState {
     const candidates = [...victim.processing].filter((t) => !t.stealing).sort((a, b) => b.priority - a.priority).slice(0, excess);
     if (candidates.length === 0) return;
     for (const t of candidates) t.stealing = true;
-    victim.stealInFlight = true;
+    victim.stealFor = thief;
     this.emit({ type: 'steal', worker: victim.id, keys: candidates.map((t) => t.key) });
   }
 
@@ -499,15 +500,25 @@ export class SchedulerState {
   stealResponse(workerId: string, stolen: string[]): void {
     const w = this.workers.get(workerId);
     if (w === undefined) return;
-    w.stealInFlight = false;
+    const thief = w.stealFor !== undefined && this.workers.get(w.stealFor.id) === w.stealFor ? w.stealFor : undefined;
+    w.stealFor = undefined;
     for (const t of w.processing) t.stealing = false;
+    const moved: TaskRecord[] = [];
     for (const k of stolen) {
       const t = this.tasks.get(k);
       if (t === undefined || t.state !== 'processing' || t.worker !== w) continue;
       w.processing.delete(t);
-      t.worker = undefined;
-      this.makeReady(t);
+      if (thief !== undefined && !thief.paused) {
+        // Straight to the worker that was idle, or the tasks could bounce back.
+        t.worker = thief;
+        thief.processing.add(t);
+        moved.push(t);
+      } else {
+        t.worker = undefined;
+        this.makeReady(t);
+      }
     }
+    if (moved.length > 0) this.emit({ type: 'compute', worker: thief!.id, tasks: moved });
     this.schedule();
   }
 

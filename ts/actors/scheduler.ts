@@ -95,7 +95,7 @@ export class Scheduler extends Actor {
         }
         case 'steal': this.sendTo(i.worker, { type: 'Steal', keys: i.keys }); break;
         case 'memory': update(i.client).memory.push({ key: i.key, workers: i.workers, nbytes: i.nbytes, typeName: i.typeName }); break;
-        case 'erred': update(i.client).erred.push({ key: i.key, ...i.error, cancelled: false }); break;
+        case 'erred': update(i.client).erred.push({ errorType: i.error.errorType, message: i.error.message, stack: i.error.stack, workerId: i.error.workerId, key: i.key, cancelled: false }); break;
         case 'progress': progress.add(i.client); break;
       }
     }

@@ -28,13 +28,24 @@ export interface ThreadTask {
   workerId: string;
 }
 export type ThreadResult =
-  | { ok: true; result: Packed }
-  | { ok: false; errorType: string; message: string; stack: string };
+  | { ok: true; result: Packed; ms: number }
+  | { ok: false; errorType: string; message: string; stack: string; ms: number };
 
 const modules: string[] = (workerData as { modules?: string[] } | undefined)?.modules ?? [];
 for (const m of modules) await import(m);
 
-export default async function runTask(task: ThreadTask): Promise<ThreadResult> {
+/**
+ * Runs a batch of tasks in order. Batching amortises the thread hand-off over
+ * many tiny tasks; the worker sends batches of one when tasks take long.
+ */
+export default async function runTasks(tasks: ThreadTask[]): Promise<ThreadResult[]> {
+  const out: ThreadResult[] = [];
+  for (const t of tasks) out.push(await runTask(t));
+  return out;
+}
+
+async function runTask(task: ThreadTask): Promise<ThreadResult> {
+  const start = performance.now();
   try {
     const inputs = new Map<string, unknown>();
     for (const [k, p] of task.deps) inputs.set(k, unpack(p));
@@ -46,9 +57,9 @@ export default async function runTask(task: ThreadTask): Promise<ThreadResult> {
       a.ref !== undefined ? lookup(a.ref) : decodeValue(a.literal!.header, a.literal!.buffers, lookup));
     const fn = getOp(task.op);
     const result = await runWithContext(task.key, task.workerId, () => fn(...args));
-    return { ok: true, result: pack(result) };
+    return { ok: true, result: pack(result), ms: performance.now() - start };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
-    return { ok: false, errorType: e.name || e.constructor?.name || 'Error', message: e.message, stack: e.stack ?? '' };
+    return { ok: false, errorType: e.name || e.constructor?.name || 'Error', message: e.message, stack: e.stack ?? '', ms: performance.now() - start };
   }
 }

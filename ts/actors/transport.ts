@@ -24,7 +24,7 @@ export interface Transport {
 
 /**
  * Actors that share one thread (the embedded default). Delivery is asynchronous
- * (a microtask per message, FIFO per sender-receiver pair) so a handler never
+ * (batched per event-loop turn, FIFO per sender-receiver pair) so a handler never
  * re-enters another actor's handler; attachments are handed over by reference,
  * so a SharedArrayBuffer or any typed array is never copied.
  */
@@ -42,10 +42,7 @@ export class InProcessTransport implements Transport {
       send(to, bytes, attachments = []) {
         const r = hub.receivers.get(to);
         if (r === undefined) return false;
-        queueMicrotask(() => {
-          // The receiver may have gone between send and delivery.
-          if (hub.receivers.get(to) === r) r(bytes, attachments);
-        });
+        hub.enqueue(to, r, bytes, attachments);
         return true;
       },
       onPeerLost(fn) {
@@ -59,10 +56,33 @@ export class InProcessTransport implements Transport {
     };
   }
 
+  private queue: Array<[string, Receive, Uint8Array, ArrayBufferView[]]> = [];
+  private flushing = false;
+
+  /**
+   * Messages are delivered in a later turn of the event loop (setImmediate), all
+   * queued ones together: a chain of replies can never starve timers and thread
+   * results the way a microtask chain would.
+   */
+  private enqueue(to: string, r: Receive, bytes: Uint8Array, attachments: ArrayBufferView[]): void {
+    this.queue.push([to, r, bytes, attachments]);
+    if (this.flushing) return;
+    this.flushing = true;
+    setImmediate(() => {
+      this.flushing = false;
+      const q = this.queue;
+      this.queue = [];
+      for (const [addr, recv, b, a] of q) {
+        // The receiver may have gone between send and delivery.
+        if (this.receivers.get(addr) === recv) recv(b, a);
+      }
+    });
+  }
+
   /** Removes `address` as a crash would: peers are told it is lost. */
   sever(address: string): void {
     if (!this.receivers.delete(address)) return;
-    for (const fn of this.lostListeners) queueMicrotask(() => fn(address));
+    for (const fn of this.lostListeners) setImmediate(() => fn(address));
   }
 
   close(): void {

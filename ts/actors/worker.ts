@@ -38,7 +38,7 @@ const THREAD_FILE = new URL('./task-thread.js', import.meta.url).href;
 
 export class Worker extends Actor {
   readonly store: WorkerStore;
-  readonly pool: Piscina<ThreadTask, ThreadResult>;
+  readonly pool: Piscina<ThreadTask[], ThreadResult[]>;
   private readonly queue = new MinHeap<PendingTask>((p) => p.task.priority);
   private readonly pending = new Map<string, PendingTask>();
   private readonly fetching = new Map<string, PendingTask[]>();
@@ -51,6 +51,10 @@ export class Worker extends Actor {
   private requestCounter = 0;
   private readonly heartbeat: NodeJS.Timeout;
   private wasPaused = false;
+  /** Calls into piscina in flight (each a batch of tasks). */
+  private calls = 0;
+  /** Moving average of task run time (ms) on the threads: decides the batch size. */
+  private avgTaskMs = 1;
   private closed = false;
 
   protected readonly handlers: Handlers = {
@@ -68,7 +72,7 @@ export class Worker extends Actor {
       memoryLimit: options.memoryLimit, target: options.spillTarget ?? 0.6, pause: options.pauseFraction ?? 0.8,
       spillDir: options.spillDir,
     });
-    this.pool = new Piscina<ThreadTask, ThreadResult>({
+    this.pool = new Piscina<ThreadTask[], ThreadResult[]>({
       filename: THREAD_FILE,
       minThreads: options.threads,
       maxThreads: options.threads,
@@ -128,32 +132,56 @@ export class Worker extends Actor {
       this.sendHeartbeat();
     }
     if (paused) return;
-    // Keep one extra task per thread inside piscina so a thread never waits for a round trip.
+    // Two calls per thread in piscina, so a thread never waits for a round trip.
+    // Tiny tasks go in batches (one thread hand-off for many); slow ones one by one,
+    // so they spread over threads and stay stealable.
     const limit = this.options.threads * 2;
-    while (this.running.size < limit && this.queue.size > 0) {
-      const p = this.queue.pop()!;
-      if (this.pending.get(p.task.key) !== p) continue; // freed or stolen meanwhile
-      this.run(p);
+    while (this.calls < limit && this.queue.size > 0) {
+      const size = this.avgTaskMs < 0.5 ? Math.min(64, Math.ceil(this.queue.size / limit)) : 1;
+      const batch: ThreadTask[] = [];
+      while (batch.length < size && this.queue.size > 0) {
+        const p = this.queue.pop()!;
+        if (this.pending.get(p.task.key) !== p) continue; // freed or stolen meanwhile
+        const t = this.prepare(p);
+        if (t !== undefined) batch.push(t);
+      }
+      if (batch.length > 0) this.run(batch);
     }
   }
 
-  private run(p: PendingTask): void {
+  private prepare(p: PendingTask): ThreadTask | undefined {
     const { key, op } = p.task;
     this.running.set(key, true);
-    let threadTask: ThreadTask;
     try {
       const args: ThreadArg[] = p.task.args.map((a) =>
         a.ref !== undefined ? { ref: a.ref } : { literal: this.views(a.literal!, p.attachments) });
       const deps: ThreadTask['deps'] = p.task.whoHas.map(({ key: k }) => [k, pack(this.store.get(k))]);
-      threadTask = { key, op, args, deps, workerId: this.address };
+      return { key, op, args, deps, workerId: this.address };
     } catch (err) {
       const e = err as Error;
-      this.done(key, { ok: false, errorType: e.name, message: e.message, stack: e.stack ?? '' }, false);
-      return;
+      this.done(key, { ok: false, errorType: e.name, message: e.message, stack: e.stack ?? '', ms: 0 }, false);
+      return undefined;
     }
-    this.pool.run(threadTask).then(
-      (r) => this.done(key, r, false),
-      (err: Error) => this.done(key, { ok: false, errorType: err?.name ?? 'Error', message: `task thread died: ${err?.message ?? err}`, stack: err?.stack ?? '' }, true),
+  }
+
+  private run(batch: ThreadTask[]): void {
+    this.calls++;
+    this.pool.run(batch).then(
+      (rs) => {
+        this.calls--;
+        for (let i = 0; i < batch.length; i++) {
+          const r = rs[i]!;
+          this.avgTaskMs = 0.9 * this.avgTaskMs + 0.1 * r.ms;
+          this.done(batch[i]!.key, r, false);
+        }
+      },
+      (err: Error) => {
+        this.calls--;
+        // The thread died (piscina starts a new one); every task of the batch is reported.
+        for (const t of batch) {
+          this.done(t.key, { ok: false, errorType: err?.name ?? 'Error', message: `task thread died: ${err?.message ?? err}`, stack: err?.stack ?? '', ms: 0 }, true);
+        }
+      },
     );
   }
 

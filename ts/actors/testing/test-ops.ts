@@ -1,0 +1,55 @@
+/**
+ * Ops used by the runtime's own tests, loaded through `workerModules` (which
+ * they exercise too). Cross-thread state lives in files, since retries may run
+ * on another thread.
+ */
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { allocShared, type Chunk } from '../chunk.js';
+import { opContext, registerOp } from '../ops.js';
+
+export class ValueError extends Error {
+  override name = 'ValueError';
+}
+
+/** Throws a ValueError from a named function, so the worker stack can be checked. */
+registerOp('test.fail', function explodeOnPurpose(message: string) {
+  throw new ValueError(message);
+});
+
+/** Fails its first `failures` runs (counted in `counterFile`), then returns `value`. */
+registerOp('test.flaky', (counterFile: string, failures: number, value: unknown) => {
+  appendFileSync(counterFile, 'x');
+  const runs = readFileSync(counterFile, 'utf8').length;
+  if (runs <= failures) throw new Error(`flaky failure ${runs} of ${failures}`);
+  return value;
+});
+
+/** Kills its own thread the first time (marker file absent), then returns `value`. */
+registerOp('test.exitOnce', (markerFile: string, value: unknown) => {
+  if (!existsSync(markerFile)) {
+    writeFileSync(markerFile, 'died');
+    process.exit(7);
+  }
+  return value;
+});
+
+/** A chunk of `n` float64 values all equal to `fill`, in shared memory. */
+registerOp('test.fill', (n: number, fill: number): Chunk => {
+  const data = allocShared(Float64Array, n);
+  data.fill(fill);
+  return { data, shape: [n] };
+});
+
+/** Sum of a chunk's values. */
+registerOp('test.chunkSum', (c: Chunk) => {
+  let s = 0;
+  for (let i = 0; i < c.data.length; i++) s += Number(c.data[i]);
+  return s;
+});
+
+/** The op context as plain data. */
+registerOp('test.context', () => {
+  const { key, workerId, cache } = opContext();
+  cache.set('seen', ((cache.get('seen') as number) ?? 0) + 1);
+  return { key, workerId };
+});
