@@ -23,6 +23,16 @@ export interface ComputeOptions {
 
 let current: Client | undefined;
 
+/** Replaces Futures anywhere inside arrays and plain objects by refs to their keys. */
+function futuresToRefs(value: unknown): unknown {
+  if (value instanceof Future) return ref(value.key);
+  if (Array.isArray(value)) return value.map(futuresToRefs);
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, futuresToRefs(v)]));
+  }
+  return value;
+}
+
 /** The default client: the last one created and not yet closed. */
 export function getClient(): Client {
   if (current === undefined) throw new Error('getClient: no client; create one with `await Client.local()`');
@@ -101,17 +111,23 @@ export class Client extends Actor implements FutureOwner {
     const attachments: ArrayBufferView[] = [];
     const tasks: TaskDef[] = [];
     for (const [key, spec] of graph) {
-      tasks.push({ key, op: spec.op, args: this.encodeArgs(spec, attachments), dependencies: deps.get(key)!, priority: priority.get(key)!, retries });
+      tasks.push({ key, op: spec.op, args: this.encodeArgs(key, spec, attachments), dependencies: deps.get(key)!, priority: priority.get(key)!, retries });
     }
     const futures = keys.map((k) => new Future(this, this.stateOf(k)));
     this.send(this.schedulerAddress, { type: 'UpdateGraph', clientId: this.address, tasks, wanted: keys }, newStimulusId('update-graph'), attachments);
     return futures;
   }
 
-  private encodeArgs(spec: TaskSpec, attachments: ArrayBufferView[]): WireArg[] {
+  private encodeArgs(key: string, spec: TaskSpec, attachments: ArrayBufferView[]): WireArg[] {
     return spec.args.map((a) => {
       if (isRef(a)) return { ref: a[REF] };
-      const enc = encodeValue(a);
+      let enc;
+      try {
+        enc = encodeValue(a);
+      } catch (err) {
+        throw new TypeError(`task ${JSON.stringify(key)}: an argument of op ${spec.op} cannot be sent to workers (${(err as Error).message}); ` +
+          'pass data (numbers, strings, arrays, plain objects, typed arrays, registered types), never functions');
+      }
       const first = attachments.length;
       attachments.push(...enc.buffers);
       return { literal: { header: enc.header, buffers: enc.buffers.map((_, i) => first + i) } };
@@ -125,7 +141,7 @@ export class Client extends Actor implements FutureOwner {
   submit<T = unknown>(op: string, ...args: unknown[]): Future<T> {
     if (typeof op !== 'string' || op.length === 0) throw new TypeError(`submit: op must be a non-empty op name, got ${JSON.stringify(op)}`);
     const key = `${op}-${this.address.slice(7)}-${++this.taskCounter}`;
-    const spec = { op, args: args.map((a) => (a instanceof Future ? ref(a.key) : a)) };
+    const spec = { op, args: args.map(futuresToRefs) };
     return this.persist(new Map([[key, spec]]), [key])[0] as Future<T>;
   }
 
