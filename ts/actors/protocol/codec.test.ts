@@ -1,0 +1,83 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeEnvelope, encodeEnvelope, ProtocolError } from './codec.js';
+import type { Msg } from './messages.js';
+import { Actor, type Handlers } from '../actor.js';
+import { InProcessTransport } from '../transport.js';
+
+const samples: Msg[] = [
+  { type: 'RegisterWorker', workerId: 'w-1', nthreads: 4, memoryLimit: 2e9 },
+  { type: 'UpdateGraph', clientId: 'c', wanted: ['b'], tasks: [
+    { key: 'a', op: 'core.identity', args: [{ literal: { header: new Uint8Array([0, 1, 2]), buffers: [0] } }], dependencies: [], priority: 7, retries: 1 },
+    { key: 'b', op: 'core.add', args: [{ ref: 'a' }], dependencies: ['a'], priority: 8, retries: 0 },
+  ] },
+  { type: 'ComputeTasks', tasks: [{ key: 'b', op: 'core.add', args: [{ ref: 'a' }], whoHas: [{ key: 'a', workers: ['w-1', 'w-2'] }], priority: 3e9 }] },
+  { type: 'TasksDone', workerId: 'w-1', finished: [{ key: 'a', nbytes: 8, typeName: 'number' }],
+    erred: [{ key: 'b', errorType: 'TypeError', message: 'm', stack: 'at x', threadDied: true }] },
+  { type: 'DataReply', requestId: 9, items: [{ key: 'a', value: { header: new Uint8Array([1]), buffers: [] } }], missing: ['z'] },
+  { type: 'KeysUpdate', memory: [{ key: 'a', workers: ['w-1'], nbytes: 10, typeName: 'Float64Array' }],
+    erred: [{ key: 'b', errorType: 'E', message: 'm', stack: 's', workerId: 'w-2', cancelled: false }] },
+  { type: 'Progress', total: 10, finished: 4, erred: 1, processing: 3 },
+  { type: 'Steal', keys: ['x', 'y'] },
+  { type: 'PutDataAck', requestId: 3, nbytes: [1, 2] },
+];
+
+test('every sample message survives encode -> decode unchanged, with sender and stimulus id', () => {
+  for (const msg of samples) {
+    const env = decodeEnvelope(encodeEnvelope('me', 'stim-1', msg));
+    assert.deepEqual(env.msg, msg, msg.type);
+    assert.equal(env.sender, 'me');
+    assert.equal(env.stimulusId, 'stim-1');
+  }
+});
+
+test('truncated and garbage envelopes are rejected with ProtocolError', () => {
+  const bytes = encodeEnvelope('me', 's', samples[1]!);
+  // Every truncation either fails with ProtocolError or (when only trailing padding
+  // was cut) decodes to the very same message: never to something else.
+  let cutsRejected = 0;
+  for (let cut = 0; cut < bytes.length; cut++) {
+    try {
+      assert.deepEqual(decodeEnvelope(bytes.subarray(0, cut)).msg, samples[1], `cut at ${cut}`);
+    } catch (e) {
+      assert.ok(e instanceof ProtocolError, `cut at ${cut}: ${(e as Error).message}`);
+      cutsRejected++;
+    }
+  }
+  assert.ok(cutsRejected > bytes.length * 0.8, `${cutsRejected} of ${bytes.length} truncations rejected`);
+  // Deterministic pseudo-random garbage.
+  let seed = 12345;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) >>> 0) & 0xff);
+  let rejected = 0;
+  for (let i = 0; i < 200; i++) {
+    const junk = Uint8Array.from({ length: 16 + (i % 64) }, rnd);
+    try {
+      decodeEnvelope(junk);
+    } catch (e) {
+      assert.ok(e instanceof ProtocolError, `junk ${i}: ${(e as Error).name}: ${(e as Error).message}`);
+      rejected++;
+    }
+  }
+  assert.ok(rejected > 150, `most garbage is rejected (${rejected}/200)`);
+});
+
+class Echo extends Actor {
+  got: string[] = [];
+  protected readonly handlers: Handlers = { Steal: (m) => void this.got.push(...m.keys) };
+}
+
+test('an actor logs and drops a malformed message, then keeps handling good ones', async () => {
+  const transport = new InProcessTransport();
+  const logged: string[] = [];
+  const actor = new Echo(transport, 'echo', (m) => logged.push(m));
+  const sender = transport.connect('sender', () => {});
+  sender.send('echo', new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+  sender.send('echo', encodeEnvelope('sender', 's', samples[0]!)); // a type it has no handler for
+  sender.send('echo', encodeEnvelope('sender', 's', { type: 'Steal', keys: ['k'] }));
+  await new Promise((r) => setImmediate(r));
+  assert.equal(actor.rejected, 2);
+  assert.deepEqual(actor.got, ['k']);
+  assert.match(logged[0]!, /echo: rejected a message/);
+  actor.close();
+  transport.close();
+});
