@@ -1,24 +1,523 @@
-//! Dense linear algebra on row-major slices.
+//! Dense linear algebra on row-major slices, written by hand.
+//!
+//! The matrices shoal factors are small (p x p with p up to a few hundred: Gram
+//! matrices, TSQR R factors, GLM Hessians), and the one big-data product, XᵀX over a
+//! tall chunk, is a single streaming loop. A general library (faer, nalgebra) would
+//! cost minutes of compile on the shared 2-core build for little gain; `bench/kernels.ts`
+//! measures the Gram loop against NumPy's BLAS.
+
+use crate::error::{check_len, KernelError, Result};
+
+/// A row-major element type the kernels read; products accumulate in `f64`.
+pub trait Element: Copy + Send + Sync + 'static {
+    fn to_f64(self) -> f64;
+}
+impl Element for f64 {
+    #[inline(always)]
+    fn to_f64(self) -> f64 {
+        self
+    }
+}
+impl Element for f32 {
+    #[inline(always)]
+    fn to_f64(self) -> f64 {
+        self as f64
+    }
+}
 
 /// Column sums of a row-major `rows x cols` matrix.
-pub fn column_sums(x: &[f64], rows: usize, cols: usize) -> Vec<f64> {
-    assert_eq!(x.len(), rows * cols, "x has {} values, expected rows*cols = {}", x.len(), rows * cols);
+pub fn column_sums<T: Element>(x: &[T], rows: usize, cols: usize) -> Result<Vec<f64>> {
+    check_len("x", x.len(), rows * cols, &format!("rows*cols = {rows}*{cols}"))?;
     let mut out = vec![0.0; cols];
-    for row in x.chunks_exact(cols.max(1)).take(rows) {
+    if cols == 0 {
+        return Ok(out);
+    }
+    for row in x.chunks_exact(cols) {
         for (o, v) in out.iter_mut().zip(row) {
-            *o += v;
+            *o += v.to_f64();
         }
     }
-    out
+    Ok(out)
+}
+
+/// C = A B for row-major A (m x k) and B (k x n); C is m x n.
+pub fn gemm<T: Element>(a: &[T], b: &[T], m: usize, k: usize, n: usize) -> Result<Vec<f64>> {
+    check_len("a", a.len(), m * k, &format!("m*k = {m}*{k}"))?;
+    check_len("b", b.len(), k * n, &format!("k*n = {k}*{n}"))?;
+    let mut c = vec![0.0; m * n];
+    // i-k-j order: the inner loop streams one row of B into one row of C (vectorises).
+    for i in 0..m {
+        let ci = &mut c[i * n..(i + 1) * n];
+        for l in 0..k {
+            let ail = a[i * k + l].to_f64();
+            if ail == 0.0 {
+                continue;
+            }
+            for (cv, bv) in ci.iter_mut().zip(&b[l * n..(l + 1) * n]) {
+                *cv += ail * bv.to_f64();
+            }
+        }
+    }
+    Ok(c)
+}
+
+/// The Gram products of one chunk, gathered in one pass over its rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gram {
+    /// XᵀX, `cols x cols`, row-major, symmetric (both triangles filled).
+    pub xtx: Vec<f64>,
+    /// Xᵀy, `cols` (empty when no y was given).
+    pub xty: Vec<f64>,
+    /// Column sums of X, `cols`.
+    pub col_sums: Vec<f64>,
+    /// Sum of y (0 when no y was given).
+    pub y_sum: f64,
+}
+
+/// XᵀX, Xᵀy and the column sums of a row-major `rows x cols` chunk in one pass.
+///
+/// Rows are taken four at a time so each element of the (cache-resident) upper
+/// triangle is loaded and stored once per four rows; the inner loop runs over
+/// contiguous columns and vectorises.
+pub fn gram<T: Element>(x: &[T], y: Option<&[T]>, rows: usize, cols: usize) -> Result<Gram> {
+    check_len("x", x.len(), rows * cols, &format!("rows*cols = {rows}*{cols}"))?;
+    if let Some(y) = y {
+        check_len("y", y.len(), rows, "rows")?;
+    }
+    let p = cols;
+    let mut g = vec![0.0f64; p * p];
+    let mut xty = vec![0.0f64; if y.is_some() { p } else { 0 }];
+    let mut sums = vec![0.0f64; p];
+    let mut y_sum = 0.0;
+    let mut buf = vec![0.0f64; 4 * p];
+    let mut r = 0;
+    while r < rows {
+        let take = (rows - r).min(4);
+        for t in 0..4 {
+            let dst = &mut buf[t * p..(t + 1) * p];
+            if t < take {
+                for (d, s) in dst.iter_mut().zip(&x[(r + t) * p..(r + t + 1) * p]) {
+                    *d = s.to_f64();
+                }
+            } else {
+                dst.fill(0.0);
+            }
+        }
+        let (r0, rest) = buf.split_at(p);
+        let (r1, rest) = rest.split_at(p);
+        let (r2, r3) = rest.split_at(p);
+        for i in 0..p {
+            let (a0, a1, a2, a3) = (r0[i], r1[i], r2[i], r3[i]);
+            sums[i] += a0 + a1 + a2 + a3;
+            let gi = &mut g[i * p + i..(i + 1) * p];
+            for ((((gv, &b0), &b1), &b2), &b3) in gi.iter_mut().zip(&r0[i..]).zip(&r1[i..]).zip(&r2[i..]).zip(&r3[i..]) {
+                *gv += a0 * b0 + a1 * b1 + a2 * b2 + a3 * b3;
+            }
+        }
+        if let Some(y) = y {
+            for t in 0..take {
+                let yv = y[r + t].to_f64();
+                y_sum += yv;
+                for (o, v) in xty.iter_mut().zip(&buf[t * p..(t + 1) * p]) {
+                    *o += yv * v;
+                }
+            }
+        }
+        r += take;
+    }
+    for i in 0..p {
+        for j in 0..i {
+            g[i * p + j] = g[j * p + i];
+        }
+    }
+    Ok(Gram { xtx: g, xty, col_sums: sums, y_sum })
+}
+
+/// Lower-triangular Cholesky factor L (row-major n x n, zeros above) with A = L Lᵀ.
+/// Only the lower triangle of `a` is read.
+pub fn cholesky(a: &[f64], n: usize) -> Result<Vec<f64>> {
+    check_len("a", a.len(), n * n, &format!("n*n = {n}*{n}"))?;
+    let mut l = vec![0.0; n * n];
+    for j in 0..n {
+        let mut d = a[j * n + j];
+        for k in 0..j {
+            d -= l[j * n + k] * l[j * n + k];
+        }
+        if !(d > 0.0) || !d.is_finite() {
+            return Err(KernelError::NotPositiveDefinite(format!(
+                "a: matrix is not positive definite (pivot {j} of {n} is {d:e})"
+            )));
+        }
+        let djj = d.sqrt();
+        l[j * n + j] = djj;
+        for i in j + 1..n {
+            let mut s = a[i * n + j];
+            for k in 0..j {
+                s -= l[i * n + k] * l[j * n + k];
+            }
+            l[i * n + j] = s / djj;
+        }
+    }
+    Ok(l)
+}
+
+/// Solves (L Lᵀ) X = B for B row-major n x nrhs, given the Cholesky factor L.
+pub fn cholesky_solve(l: &[f64], n: usize, b: &[f64], nrhs: usize) -> Result<Vec<f64>> {
+    check_len("l", l.len(), n * n, &format!("n*n = {n}*{n}"))?;
+    check_len("b", b.len(), n * nrhs, &format!("n*nrhs = {n}*{nrhs}"))?;
+    let mut x = b.to_vec();
+    for c in 0..nrhs {
+        // Forward: L z = b.
+        for i in 0..n {
+            let mut s = x[i * nrhs + c];
+            for k in 0..i {
+                s -= l[i * n + k] * x[k * nrhs + c];
+            }
+            x[i * nrhs + c] = s / l[i * n + i];
+        }
+        // Backward: Lᵀ x = z.
+        for i in (0..n).rev() {
+            let mut s = x[i * nrhs + c];
+            for k in i + 1..n {
+                s -= l[k * n + i] * x[k * nrhs + c];
+            }
+            x[i * nrhs + c] = s / l[i * n + i];
+        }
+    }
+    Ok(x)
+}
+
+/// Solves A X = B for symmetric positive definite A (n x n) and B (n x nrhs).
+pub fn solve_spd(a: &[f64], n: usize, b: &[f64], nrhs: usize) -> Result<Vec<f64>> {
+    let l = cholesky(a, n)?;
+    cholesky_solve(&l, n, b, nrhs)
+}
+
+/// Thin QR of a row-major `rows x cols` matrix with rows >= cols (Householder):
+/// returns (Q `rows x cols` with orthonormal columns, R `cols x cols` upper triangular
+/// with a non-negative diagonal, so the factorisation is unique for full-rank input).
+///
+/// This is the per-block step of TSQR; [`tsqr_combine`] is the combine step.
+pub fn qr<T: Element>(a: &[T], rows: usize, cols: usize) -> Result<(Vec<f64>, Vec<f64>)> {
+    check_len("a", a.len(), rows * cols, &format!("rows*cols = {rows}*{cols}"))?;
+    if rows < cols {
+        return Err(KernelError::Shape(format!("a: thin QR needs rows >= cols, got {rows} x {cols}")));
+    }
+    let (m, n) = (rows, cols);
+    // Work column-major: Householder reflections act on columns.
+    let mut w = vec![0.0; m * n];
+    for i in 0..m {
+        for j in 0..n {
+            w[j * m + i] = a[i * n + j].to_f64();
+        }
+    }
+    let mut vs: Vec<Vec<f64>> = Vec::with_capacity(n);
+    for j in 0..n {
+        let col = &w[j * m + j..(j + 1) * m];
+        let norm = col.iter().map(|v| v * v).sum::<f64>().sqrt();
+        let mut v = col.to_vec();
+        let alpha = if v[0] >= 0.0 { -norm } else { norm };
+        v[0] -= alpha;
+        let vnorm2: f64 = v.iter().map(|x| x * x).sum();
+        if vnorm2 > 0.0 {
+            for c in j..n {
+                let cc = &mut w[c * m + j..(c + 1) * m];
+                let d: f64 = cc.iter().zip(&v).map(|(a, b)| a * b).sum::<f64>() * 2.0 / vnorm2;
+                for (x, vv) in cc.iter_mut().zip(&v) {
+                    *x -= d * vv;
+                }
+            }
+        }
+        vs.push(v);
+    }
+    let mut r = vec![0.0; n * n];
+    for i in 0..n {
+        for j in i..n {
+            r[i * n + j] = w[j * m + i];
+        }
+    }
+    // Q = H_0 H_1 … H_{n-1} applied to the first n columns of I, built column-major.
+    let mut q = vec![0.0; m * n];
+    for j in 0..n {
+        q[j * m + j] = 1.0;
+    }
+    for j in (0..n).rev() {
+        let v = &vs[j];
+        let vnorm2: f64 = v.iter().map(|x| x * x).sum();
+        if vnorm2 == 0.0 {
+            continue;
+        }
+        for c in 0..n {
+            let cc = &mut q[c * m + j..(c + 1) * m];
+            let d: f64 = cc.iter().zip(v).map(|(a, b)| a * b).sum::<f64>() * 2.0 / vnorm2;
+            for (x, vv) in cc.iter_mut().zip(v) {
+                *x -= d * vv;
+            }
+        }
+    }
+    // Make diag(R) non-negative: flip row i of R and column i of Q together.
+    for i in 0..n {
+        if r[i * n + i] < 0.0 {
+            for j in i..n {
+                r[i * n + j] = -r[i * n + j];
+            }
+            for x in &mut q[i * m..(i + 1) * m] {
+                *x = -*x;
+            }
+        }
+    }
+    let mut q_rm = vec![0.0; m * n];
+    for i in 0..m {
+        for j in 0..n {
+            q_rm[i * n + j] = q[j * m + i];
+        }
+    }
+    Ok((q_rm, r))
+}
+
+/// The TSQR combine step: given `blocks` R factors (each `cols x cols`) stacked
+/// row-wise, returns (R of the whole, and for each block the `cols x cols` factor
+/// Qᵢ' such that the block's final Q is Qᵢ · Qᵢ').
+pub fn tsqr_combine(stacked_r: &[f64], blocks: usize, cols: usize) -> Result<(Vec<f64>, Vec<f64>)> {
+    check_len("stackedR", stacked_r.len(), blocks * cols * cols, &format!("blocks*cols*cols = {blocks}*{cols}*{cols}"))?;
+    qr(stacked_r, blocks * cols, cols).map(|(q, r)| (r, q))
+}
+
+/// Thin SVD of a small row-major `rows x cols` matrix by one-sided Jacobi:
+/// returns (U `rows x k`, singular values `k` in decreasing order, Vᵀ `k x cols`), k = min(rows, cols).
+pub fn svd<T: Element>(a: &[T], rows: usize, cols: usize) -> Result<(Vec<f64>, Vec<f64>, Vec<f64>)> {
+    check_len("a", a.len(), rows * cols, &format!("rows*cols = {rows}*{cols}"))?;
+    if rows < cols {
+        // A = U S Vᵀ  ⇔  Aᵀ = V S Uᵀ.
+        let mut at = vec![0.0; rows * cols];
+        for i in 0..rows {
+            for j in 0..cols {
+                at[j * rows + i] = a[i * cols + j].to_f64();
+            }
+        }
+        let (u2, s, vt2) = svd(&at, cols, rows)?;
+        let k = rows;
+        // U = (Vt2)ᵀ (rows x k); Vᵀ = (U2)ᵀ (k x cols).
+        let mut u = vec![0.0; rows * k];
+        for i in 0..k {
+            for j in 0..rows {
+                u[j * k + i] = vt2[i * rows + j];
+            }
+        }
+        let mut vt = vec![0.0; k * cols];
+        for i in 0..cols {
+            for j in 0..k {
+                vt[j * cols + i] = u2[i * k + j];
+            }
+        }
+        return Ok((u, s, vt));
+    }
+    let (m, n) = (rows, cols);
+    // Columns of W converge to U·S; V accumulates the rotations. Column-major storage.
+    let mut w = vec![0.0; m * n];
+    for i in 0..m {
+        for j in 0..n {
+            w[j * m + i] = a[i * n + j].to_f64();
+        }
+    }
+    let mut v = vec![0.0; n * n];
+    for j in 0..n {
+        v[j * n + j] = 1.0;
+    }
+    for _sweep in 0..60 {
+        let mut rotated = false;
+        for p in 0..n {
+            for q in p + 1..n {
+                let (mut alpha, mut beta, mut gamma) = (0.0, 0.0, 0.0);
+                for i in 0..m {
+                    let (x, y) = (w[p * m + i], w[q * m + i]);
+                    alpha += x * x;
+                    beta += y * y;
+                    gamma += x * y;
+                }
+                if gamma.abs() <= 1e-15 * (alpha * beta).sqrt() || gamma == 0.0 {
+                    continue;
+                }
+                rotated = true;
+                let zeta = (beta - alpha) / (2.0 * gamma);
+                let t = zeta.signum() / (zeta.abs() + (1.0 + zeta * zeta).sqrt());
+                let t = if zeta == 0.0 { 1.0 } else { t };
+                let c = 1.0 / (1.0 + t * t).sqrt();
+                let s = c * t;
+                for i in 0..m {
+                    let (x, y) = (w[p * m + i], w[q * m + i]);
+                    w[p * m + i] = c * x - s * y;
+                    w[q * m + i] = s * x + c * y;
+                }
+                for i in 0..n {
+                    let (x, y) = (v[p * n + i], v[q * n + i]);
+                    v[p * n + i] = c * x - s * y;
+                    v[q * n + i] = s * x + c * y;
+                }
+            }
+        }
+        if !rotated {
+            break;
+        }
+    }
+    let mut sv: Vec<(f64, usize)> = (0..n)
+        .map(|j| (w[j * m..(j + 1) * m].iter().map(|x| x * x).sum::<f64>().sqrt(), j))
+        .collect();
+    sv.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+    let k = n;
+    let mut u = vec![0.0; m * k];
+    let mut s = vec![0.0; k];
+    let mut vt = vec![0.0; k * n];
+    for (out, &(sigma, j)) in sv.iter().enumerate() {
+        s[out] = sigma;
+        for i in 0..m {
+            u[i * k + out] = if sigma > 0.0 { w[j * m + i] / sigma } else { 0.0 };
+        }
+        for i in 0..n {
+            vt[out * n + i] = v[j * n + i];
+        }
+    }
+    Ok((u, s, vt))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::random::fill_normal_f64;
+
+    fn randn(n: usize, stream: u64) -> Vec<f64> {
+        let mut v = vec![0.0; n];
+        fill_normal_f64(&mut v, 11, stream, 0.0, 1.0).unwrap();
+        v
+    }
+
+    fn transpose(a: &[f64], r: usize, c: usize) -> Vec<f64> {
+        let mut t = vec![0.0; r * c];
+        for i in 0..r {
+            for j in 0..c {
+                t[j * r + i] = a[i * c + j];
+            }
+        }
+        t
+    }
+
+    fn close(a: &[f64], b: &[f64], tol: f64) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() <= tol * (1.0 + y.abs()))
+    }
+
+    /// Brute-force triple loop, the reference for GEMM and the Gram product.
+    fn naive_matmul(a: &[f64], b: &[f64], m: usize, k: usize, n: usize) -> Vec<f64> {
+        let mut c = vec![0.0; m * n];
+        for i in 0..m {
+            for j in 0..n {
+                c[i * n + j] = (0..k).map(|l| a[i * k + l] * b[l * n + j]).sum();
+            }
+        }
+        c
+    }
 
     #[test]
     fn column_sums_of_a_small_matrix() {
-        let x = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
-        assert_eq!(column_sums(&x, 3, 2), vec![9.0, 12.0]);
+        assert_eq!(column_sums(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], 3, 2).unwrap(), vec![9.0, 12.0]);
+        assert!(column_sums(&[1.0; 5], 3, 2).unwrap_err().to_string().starts_with("x: expected rows*cols"));
+    }
+
+    #[test]
+    fn gemm_and_gram_match_the_triple_loop_over_random_shapes() {
+        for (s, &(m, k, n)) in [(1, 1, 1), (3, 5, 2), (7, 4, 9), (13, 6, 1), (2, 17, 3)].iter().enumerate() {
+            let a = randn(m * k, 2 * s as u64);
+            let b = randn(k * n, 2 * s as u64 + 1);
+            assert!(close(&gemm(&a, &b, m, k, n).unwrap(), &naive_matmul(&a, &b, m, k, n), 1e-12));
+        }
+        for (s, &(rows, cols)) in [(1, 1), (5, 3), (9, 7), (4, 4), (103, 11)].iter().enumerate() {
+            let x = randn(rows * cols, 100 + s as u64);
+            let y = randn(rows, 200 + s as u64);
+            let g = gram(&x, Some(&y), rows, cols).unwrap();
+            let xt = transpose(&x, rows, cols);
+            assert!(close(&g.xtx, &naive_matmul(&xt, &x, cols, rows, cols), 1e-12));
+            assert!(close(&g.xty, &naive_matmul(&xt, &y, cols, rows, 1), 1e-12));
+            assert!(close(&g.col_sums, &column_sums(&x, rows, cols).unwrap(), 1e-12));
+            assert!((g.y_sum - y.iter().sum::<f64>()).abs() < 1e-12);
+            let xf: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+            let gf = gram(&xf, None, rows, cols).unwrap();
+            assert!(close(&gf.xtx, &g.xtx, 1e-5));
+        }
+    }
+
+    #[test]
+    fn cholesky_reconstructs_and_solves() {
+        for n in [1, 2, 5, 12] {
+            let b = randn(n * (n + 3), n as u64);
+            let mut a = naive_matmul(&b, &transpose(&b, n, n + 3), n, n + 3, n);
+            for i in 0..n {
+                a[i * n + i] += 0.1;
+            }
+            let l = cholesky(&a, n).unwrap();
+            assert!(close(&naive_matmul(&l, &transpose(&l, n, n), n, n, n), &a, 1e-10));
+            let x_true = randn(n * 2, 50 + n as u64);
+            let rhs = naive_matmul(&a, &x_true, n, n, 2);
+            assert!(close(&solve_spd(&a, n, &rhs, 2).unwrap(), &x_true, 1e-8));
+        }
+    }
+
+    #[test]
+    fn cholesky_rejects_an_indefinite_matrix() {
+        let err = cholesky(&[1.0, 2.0, 2.0, 1.0], 2).unwrap_err();
+        assert!(matches!(err, KernelError::NotPositiveDefinite(_)), "{err}");
+        assert!(err.to_string().contains("not positive definite"));
+    }
+
+    #[test]
+    fn qr_is_orthonormal_upper_and_tsqr_agrees_with_direct_qr() {
+        let (rows, cols) = (40, 5);
+        let a = randn(rows * cols, 77);
+        let (q, r) = qr(&a, rows, cols).unwrap();
+        assert!(close(&naive_matmul(&q, &r, rows, cols, cols), &a, 1e-12));
+        let qtq = naive_matmul(&transpose(&q, rows, cols), &q, cols, rows, cols);
+        let eye: Vec<f64> = (0..cols * cols).map(|i| if i % (cols + 1) == 0 { 1.0 } else { 0.0 }).collect();
+        assert!(close(&qtq, &eye, 1e-12));
+        for i in 0..cols {
+            assert!(r[i * cols + i] >= 0.0);
+            for j in 0..i {
+                assert_eq!(r[i * cols + j], 0.0);
+            }
+        }
+        // TSQR over 4 blocks of 10 rows gives the same R and Q.
+        let mut stacked = Vec::new();
+        let mut qs = Vec::new();
+        for b in 0..4 {
+            let (qb, rb) = qr(&a[b * 10 * cols..(b + 1) * 10 * cols], 10, cols).unwrap();
+            stacked.extend(rb);
+            qs.push(qb);
+        }
+        let (r2, qcomb) = tsqr_combine(&stacked, 4, cols).unwrap();
+        assert!(close(&r2, &r, 1e-10));
+        for b in 0..4 {
+            let qb = naive_matmul(&qs[b], &qcomb[b * cols * cols..(b + 1) * cols * cols], 10, cols, cols);
+            assert!(close(&qb, &q[b * 10 * cols..(b + 1) * 10 * cols], 1e-10));
+        }
+    }
+
+    #[test]
+    fn svd_reconstructs_with_orthonormal_factors_for_tall_and_wide() {
+        for &(rows, cols) in &[(6, 4), (4, 6), (5, 5), (1, 3)] {
+            let a = randn(rows * cols, (rows * 10 + cols) as u64);
+            let (u, s, vt) = svd(&a, rows, cols).unwrap();
+            let k = rows.min(cols);
+            assert!(s.windows(2).all(|w| w[0] >= w[1]));
+            let mut us = u.clone();
+            for i in 0..rows {
+                for j in 0..k {
+                    us[i * k + j] *= s[j];
+                }
+            }
+            assert!(close(&naive_matmul(&us, &vt, rows, k, cols), &a, 1e-10), "{rows}x{cols}");
+            let utu = naive_matmul(&transpose(&u, rows, k), &u, k, rows, k);
+            let eye: Vec<f64> = (0..k * k).map(|i| if i % (k + 1) == 0 { 1.0 } else { 0.0 }).collect();
+            assert!(close(&utu, &eye, 1e-10));
+            // Σσ² = ‖A‖_F².
+            let fro: f64 = a.iter().map(|v| v * v).sum();
+            assert!((s.iter().map(|v| v * v).sum::<f64>() - fro).abs() < 1e-10 * fro);
+        }
     }
 }

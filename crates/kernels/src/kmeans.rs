@@ -1,0 +1,314 @@
+//! k-means kernels: the Lloyd partial, the k-means|| pieces, predict.
+//!
+//! Everything is one pass over a row-major chunk; the centres (k x cols, small) stay in cache.
+
+use crate::error::{check_len, check_min, KernelError, Result};
+use crate::linalg::Element;
+use crate::random::Philox;
+
+/// Per-chunk result of one Lloyd iteration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LloydPartial {
+    /// Per-centre (weighted) sums of the assigned rows, `k x cols`.
+    pub sums: Vec<f64>,
+    /// Per-centre (weighted) counts, `k`.
+    pub counts: Vec<f64>,
+    /// Σ wᵢ ‖xᵢ − c(xᵢ)‖² over the chunk.
+    pub inertia: f64,
+}
+
+fn check_xc<T>(x: &[T], rows: usize, cols: usize, centers: &[f64], k: usize) -> Result<()> {
+    check_len("x", x.len(), rows * cols, &format!("rows*cols = {rows}*{cols}"))?;
+    check_min("k", k, 1)?;
+    check_len("centers", centers.len(), k * cols, &format!("k*cols = {k}*{cols}"))
+}
+
+/// Nearest centre of `row` and its squared distance (exact differences, no ‖x‖²−2x·c+‖c‖²
+/// cancellation; for the small `cols` k-means sees this is as fast and always ≥ 0).
+#[inline(always)]
+fn nearest<T: Element>(row: &[T], centers: &[f64], k: usize, cols: usize) -> (usize, f64) {
+    let mut best = (0, f64::INFINITY);
+    for c in 0..k {
+        let centre = &centers[c * cols..(c + 1) * cols];
+        let mut d = 0.0;
+        for (a, b) in row.iter().zip(centre) {
+            let t = a.to_f64() - b;
+            d += t * t;
+        }
+        if d < best.1 {
+            best = (c, d);
+        }
+    }
+    best
+}
+
+/// One Lloyd pass: assigns each row to its nearest centre and accumulates per-centre
+/// sums, counts and the inertia; writes labels when `labels` is given. `weights` are
+/// optional sample weights (`rows`).
+pub fn lloyd_partial<T: Element>(
+    x: &[T],
+    rows: usize,
+    cols: usize,
+    centers: &[f64],
+    k: usize,
+    weights: Option<&[f64]>,
+    mut labels: Option<&mut [i32]>,
+) -> Result<LloydPartial> {
+    check_xc(x, rows, cols, centers, k)?;
+    if let Some(w) = weights {
+        check_len("weights", w.len(), rows, "rows")?;
+    }
+    if let Some(l) = labels.as_deref() {
+        check_len("labels", l.len(), rows, "rows")?;
+    }
+    let mut sums = vec![0.0; k * cols];
+    let mut counts = vec![0.0; k];
+    let mut inertia = 0.0;
+    if cols == 0 {
+        return Ok(LloydPartial { sums, counts, inertia });
+    }
+    for (i, row) in x.chunks_exact(cols).enumerate() {
+        let (c, d) = nearest(row, centers, k, cols);
+        let w = weights.map_or(1.0, |w| w[i]);
+        counts[c] += w;
+        inertia += w * d;
+        for (s, v) in sums[c * cols..(c + 1) * cols].iter_mut().zip(row) {
+            *s += w * v.to_f64();
+        }
+        if let Some(l) = labels.as_deref_mut() {
+            l[i] = c as i32;
+        }
+    }
+    Ok(LloydPartial { sums, counts, inertia })
+}
+
+/// Squared distance of each row to its nearest centre (`rows`).
+pub fn min_sq_distances<T: Element>(x: &[T], rows: usize, cols: usize, centers: &[f64], k: usize) -> Result<Vec<f64>> {
+    check_xc(x, rows, cols, centers, k)?;
+    Ok((0..rows).map(|i| nearest(&x[i * cols..(i + 1) * cols], centers, k, cols).1).collect())
+}
+
+/// k-means|| update: lowers `dist` (squared distances to the nearest current centre)
+/// with the newly added `centers`, and returns the chunk's cost Σ dist.
+pub fn update_min_sq_distances<T: Element>(
+    x: &[T],
+    rows: usize,
+    cols: usize,
+    centers: &[f64],
+    k: usize,
+    dist: &mut [f64],
+) -> Result<f64> {
+    check_len("x", x.len(), rows * cols, &format!("rows*cols = {rows}*{cols}"))?;
+    check_len("centers", centers.len(), k * cols, &format!("k*cols = {k}*{cols}"))?;
+    check_len("dist", dist.len(), rows, "rows")?;
+    let mut cost = 0.0;
+    for (i, d) in dist.iter_mut().enumerate() {
+        if k > 0 {
+            let nd = nearest(&x[i * cols..(i + 1) * cols], centers, k, cols).1;
+            if nd < *d {
+                *d = nd;
+            }
+        }
+        cost += *d;
+    }
+    Ok(cost)
+}
+
+/// k-means|| oversampling: row i is chosen independently with probability
+/// min(1, ℓ·dist[i] / totalCost). `stream` should differ per chunk and per round.
+/// Returns the chosen row indices, ascending.
+pub fn oversample(dist: &[f64], total_cost: f64, oversampling: f64, seed: u64, stream: u64) -> Result<Vec<u32>> {
+    if !(total_cost >= 0.0 && total_cost.is_finite()) {
+        return Err(KernelError::Value(format!("totalCost: expected a finite number >= 0, got {total_cost}")));
+    }
+    if !(oversampling > 0.0 && oversampling.is_finite()) {
+        return Err(KernelError::Value(format!("oversampling: expected a finite number > 0, got {oversampling}")));
+    }
+    let mut rng = Philox::new(seed, stream);
+    let mut out = Vec::new();
+    for (i, &d) in dist.iter().enumerate() {
+        let u = rng.next_f64();
+        if total_cost > 0.0 && u < oversampling * d / total_cost {
+            out.push(i as u32);
+        }
+    }
+    Ok(out)
+}
+
+/// Weighted k-means++ seeding over `m` candidates (`m x cols`) with `weights`, then
+/// weighted Lloyd iterations on the candidates until no label changes or `max_iter`:
+/// the step of k-means|| that reduces the candidates to k centres. Returns `k x cols`.
+pub fn reduce_candidates(
+    candidates: &[f64],
+    m: usize,
+    cols: usize,
+    weights: &[f64],
+    k: usize,
+    seed: u64,
+    max_iter: usize,
+) -> Result<Vec<f64>> {
+    check_len("candidates", candidates.len(), m * cols, &format!("m*cols = {m}*{cols}"))?;
+    check_len("weights", weights.len(), m, "m")?;
+    check_min("k", k, 1)?;
+    if m < k {
+        return Err(KernelError::Shape(format!("candidates: need at least k = {k} rows, got {m}")));
+    }
+    if weights.iter().any(|&w| !(w >= 0.0 && w.is_finite())) {
+        return Err(KernelError::Value("weights: expected finite values >= 0".into()));
+    }
+    let mut rng = Philox::new(seed, 0);
+    let row = |i: usize| &candidates[i * cols..(i + 1) * cols];
+    let sample = |rng: &mut Philox, p: &[f64]| -> usize {
+        let total: f64 = p.iter().sum();
+        if total <= 0.0 {
+            return (rng.next_f64() * p.len() as f64) as usize % p.len();
+        }
+        let target = rng.next_f64() * total;
+        let mut acc = 0.0;
+        for (i, &v) in p.iter().enumerate() {
+            acc += v;
+            if acc > target {
+                return i;
+            }
+        }
+        p.iter().rposition(|&v| v > 0.0).unwrap_or(0)
+    };
+    let mut centers = Vec::with_capacity(k * cols);
+    let first = sample(&mut rng, weights);
+    centers.extend_from_slice(row(first));
+    let mut dist = min_sq_distances(candidates, m, cols, &centers, 1)?;
+    for _ in 1..k {
+        let p: Vec<f64> = dist.iter().zip(weights).map(|(d, w)| d * w).collect();
+        let next = sample(&mut rng, &p);
+        let new_centre = row(next).to_vec();
+        update_min_sq_distances(candidates, m, cols, &new_centre, 1, &mut dist)?;
+        centers.extend(new_centre);
+    }
+    let mut labels = vec![-1i32; m];
+    let mut prev = vec![-2i32; m];
+    for _ in 0..max_iter {
+        let part = lloyd_partial(candidates, m, cols, &centers, k, Some(weights), Some(&mut labels))?;
+        if labels == prev {
+            break;
+        }
+        for c in 0..k {
+            if part.counts[c] > 0.0 {
+                for j in 0..cols {
+                    centers[c * cols + j] = part.sums[c * cols + j] / part.counts[c];
+                }
+            }
+        }
+        prev.copy_from_slice(&labels);
+    }
+    Ok(centers)
+}
+
+/// Index of the nearest centre for each row, written into `labels` (`rows`).
+pub fn predict_labels<T: Element>(x: &[T], rows: usize, cols: usize, centers: &[f64], k: usize, labels: &mut [i32]) -> Result<()> {
+    check_xc(x, rows, cols, centers, k)?;
+    check_len("labels", labels.len(), rows, "rows")?;
+    for (i, l) in labels.iter_mut().enumerate() {
+        *l = nearest(&x[i * cols..(i + 1) * cols], centers, k, cols).0 as i32;
+    }
+    Ok(())
+}
+
+/// Euclidean distance of each row to every centre, `rows x k` (scikit-learn's `transform`).
+pub fn transform<T: Element>(x: &[T], rows: usize, cols: usize, centers: &[f64], k: usize) -> Result<Vec<f64>> {
+    check_xc(x, rows, cols, centers, k)?;
+    let mut out = vec![0.0; rows * k];
+    for i in 0..rows {
+        let r = &x[i * cols..(i + 1) * cols];
+        for c in 0..k {
+            let d: f64 = r.iter().zip(&centers[c * cols..(c + 1) * cols]).map(|(a, b)| (a.to_f64() - b).powi(2)).sum();
+            out[i * k + c] = d.sqrt();
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::random::{fill_normal_f64, fill_uniform_f64};
+
+    fn data(rows: usize, cols: usize, stream: u64) -> Vec<f64> {
+        let mut v = vec![0.0; rows * cols];
+        fill_normal_f64(&mut v, 5, stream, 0.0, 1.0).unwrap();
+        v
+    }
+
+    #[test]
+    fn lloyd_partial_matches_brute_force_over_random_shapes() {
+        for (s, &(rows, cols, k)) in [(1, 1, 1), (10, 2, 3), (57, 5, 4), (200, 3, 7)].iter().enumerate() {
+            let x = data(rows, cols, s as u64);
+            let c = data(k, cols, 100 + s as u64);
+            let mut labels = vec![0; rows];
+            let part = lloyd_partial(&x, rows, cols, &c, k, None, Some(&mut labels)).unwrap();
+            // Brute force: all distances, argmin.
+            let mut sums = vec![0.0; k * cols];
+            let mut counts = vec![0.0; k];
+            let mut inertia = 0.0;
+            for i in 0..rows {
+                let d: Vec<f64> = (0..k)
+                    .map(|j| (0..cols).map(|t| (x[i * cols + t] - c[j * cols + t]).powi(2)).sum())
+                    .collect();
+                let best = (0..k).min_by(|&a, &b| d[a].partial_cmp(&d[b]).unwrap()).unwrap();
+                assert_eq!(labels[i], best as i32);
+                counts[best] += 1.0;
+                inertia += d[best];
+                for t in 0..cols {
+                    sums[best * cols + t] += x[i * cols + t];
+                }
+            }
+            assert_eq!(part.counts, counts);
+            assert!((part.inertia - inertia).abs() < 1e-9);
+            assert!(part.sums.iter().zip(&sums).all(|(a, b)| (a - b).abs() < 1e-9));
+            let dist = min_sq_distances(&x, rows, cols, &c, k).unwrap();
+            assert!((dist.iter().sum::<f64>() - inertia).abs() < 1e-9);
+            let t = transform(&x, rows, cols, &c, k).unwrap();
+            assert!((0..rows).all(|i| (t[i * k + labels[i] as usize].powi(2) - dist[i]).abs() < 1e-9));
+        }
+    }
+
+    #[test]
+    fn weighted_partial_equals_repeating_rows() {
+        let x = [0.0, 1.0, 5.0, 6.0];
+        let c = [0.0, 6.0];
+        let p = lloyd_partial(&x, 4, 1, &c, 2, Some(&[1.0, 2.0, 3.0, 1.0]), None).unwrap();
+        let rep = [0.0, 1.0, 1.0, 5.0, 5.0, 5.0, 6.0];
+        let q = lloyd_partial(&rep, 7, 1, &c, 2, None, None).unwrap();
+        assert_eq!(p, q);
+    }
+
+    #[test]
+    fn oversampling_keeps_about_l_points_and_is_seeded() {
+        let mut dist = vec![0.0; 10_000];
+        fill_uniform_f64(&mut dist, 3, 0, 0.0, 1.0).unwrap();
+        let total: f64 = dist.iter().sum();
+        let a = oversample(&dist, total, 20.0, 9, 1).unwrap();
+        assert_eq!(a, oversample(&dist, total, 20.0, 9, 1).unwrap());
+        assert_ne!(a, oversample(&dist, total, 20.0, 9, 2).unwrap());
+        // Expected count is 20 (Poisson-binomial, sd ≈ 4.5).
+        assert!((5..=40).contains(&a.len()), "{}", a.len());
+        assert!(oversample(&dist, total, 0.0, 1, 1).unwrap_err().to_string().starts_with("oversampling:"));
+    }
+
+    #[test]
+    fn reduce_candidates_finds_well_separated_clusters() {
+        // Three tight blobs around 0, 100, 200 on a line, with weights.
+        let mut cand = Vec::new();
+        for b in 0..3 {
+            for i in 0..10 {
+                cand.push(b as f64 * 100.0 + i as f64 * 0.1);
+            }
+        }
+        let w = vec![1.0; 30];
+        let mut c = reduce_candidates(&cand, 30, 1, &w, 3, 4, 50).unwrap();
+        c.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        for (b, v) in c.iter().enumerate() {
+            assert!((v - (b as f64 * 100.0 + 0.45)).abs() < 1e-9, "{c:?}");
+        }
+        assert!(reduce_candidates(&cand, 30, 1, &w, 31, 4, 5).is_err());
+    }
+}
