@@ -4,6 +4,7 @@
 //! Kernels are synchronous and single-threaded: shoal's parallelism is one task per thread.
 
 pub mod error;
+pub mod glm;
 pub mod kmeans;
 pub mod linalg;
 pub mod random;

@@ -1,0 +1,869 @@
+//! Generalised linear models: per-chunk loss/gradient/Hessian, penalties, the small
+//! solver steps run between distributed passes, and whole in-memory solvers.
+//!
+//! Coefficient layout. With `q = cols + (fitIntercept ? 1 : 0)`, binary families
+//! (normal, logistic, Poisson) have `q` coefficients, the intercept last; the
+//! multinomial family with K classes has `K x q`, row-major, one row per class.
+//!
+//! Losses are negative log-likelihoods up to terms free of β, summed (not averaged)
+//! over the chunk with sample weights so partials from chunks simply add:
+//! normal ½(η−y)², logistic softplus(η) − yη, Poisson e^η − yη (log link),
+//! multinomial logsumexp(η) − η_y with y the class index.
+
+use crate::error::{check_len, KernelError, Result};
+use crate::linalg::{cholesky, cholesky_solve, Element};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Family {
+    Normal,
+    Logistic,
+    Poisson,
+    Multinomial(usize),
+}
+
+impl Family {
+    /// Parses "normal" | "logistic" | "poisson" | "multinomial" (the last needs `classes` >= 2).
+    pub fn parse(name: &str, classes: usize) -> Result<Family> {
+        match name {
+            "normal" => Ok(Family::Normal),
+            "logistic" => Ok(Family::Logistic),
+            "poisson" => Ok(Family::Poisson),
+            "multinomial" if classes >= 2 => Ok(Family::Multinomial(classes)),
+            "multinomial" => Err(KernelError::Value(format!("classes: multinomial needs at least 2 classes, got {classes}"))),
+            _ => Err(KernelError::Value(format!(
+                "family: expected 'normal', 'logistic', 'poisson' or 'multinomial', got '{name}'"
+            ))),
+        }
+    }
+
+    fn outputs(self) -> usize {
+        match self {
+            Family::Multinomial(k) => k,
+            _ => 1,
+        }
+    }
+}
+
+/// Shape of a GLM problem on one chunk.
+#[derive(Debug, Clone, Copy)]
+pub struct Design {
+    pub family: Family,
+    pub rows: usize,
+    pub cols: usize,
+    pub fit_intercept: bool,
+}
+
+impl Design {
+    /// Coefficients per output (cols + intercept).
+    pub fn q(&self) -> usize {
+        self.cols + self.fit_intercept as usize
+    }
+    /// Total number of coefficients.
+    pub fn dim(&self) -> usize {
+        self.q() * self.family.outputs()
+    }
+    /// Whether coefficient `j` is an intercept (never penalised).
+    pub fn is_intercept(&self, j: usize) -> bool {
+        self.fit_intercept && j % self.q() == self.cols
+    }
+
+    fn check<T: Element>(&self, x: &[T], y: &[T], w: Option<&[f64]>, beta: &[f64]) -> Result<()> {
+        let (r, c) = (self.rows, self.cols);
+        check_len("x", x.len(), r * c, &format!("rows*cols = {r}*{c}"))?;
+        check_len("y", y.len(), r, "rows")?;
+        if let Some(w) = w {
+            check_len("weights", w.len(), r, "rows")?;
+        }
+        let what = match self.family {
+            Family::Multinomial(k) => format!("classes*(cols+intercept) = {k}*{}", self.q()),
+            _ => "cols+intercept".to_string(),
+        };
+        check_len("beta", beta.len(), self.dim(), &what)?;
+        if let Family::Multinomial(k) = self.family {
+            if let Some(bad) = y.iter().map(|v| v.to_f64()).find(|&v| !(v >= 0.0 && v < k as f64 && v.fract() == 0.0)) {
+                return Err(KernelError::Value(format!("y: multinomial labels must be integers in [0, {k}), got {bad}")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Loss, gradient and (optionally) Hessian of one chunk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlmPartial {
+    pub loss: f64,
+    /// `dim`
+    pub grad: Vec<f64>,
+    /// `dim x dim` row-major, empty unless asked for.
+    pub hessian: Vec<f64>,
+    /// Σ weights (rows when unweighted), so callers can average after combining.
+    pub weight_sum: f64,
+}
+
+#[inline(always)]
+fn softplus(z: f64) -> f64 {
+    z.max(0.0) + (-z.abs()).exp().ln_1p()
+}
+
+#[inline(always)]
+fn sigmoid(z: f64) -> f64 {
+    if z >= 0.0 {
+        1.0 / (1.0 + (-z).exp())
+    } else {
+        let e = z.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// Fills `xt` with row i of x followed by 1 when fitting an intercept.
+#[inline(always)]
+fn load_row<T: Element>(d: &Design, x: &[T], i: usize, xt: &mut [f64]) {
+    let c = d.cols;
+    for (o, v) in xt[..c].iter_mut().zip(&x[i * c..(i + 1) * c]) {
+        *o = v.to_f64();
+    }
+    if d.fit_intercept {
+        xt[c] = 1.0;
+    }
+}
+
+#[inline(always)]
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Per-row loss, dloss/dη (per output) and d²loss/dη² for the binary families.
+#[inline(always)]
+fn binary_terms(family: Family, eta: f64, y: f64) -> (f64, f64, f64) {
+    match family {
+        Family::Normal => (0.5 * (eta - y) * (eta - y), eta - y, 1.0),
+        Family::Logistic => {
+            let p = sigmoid(eta);
+            (softplus(eta) - y * eta, p - y, p * (1.0 - p))
+        }
+        Family::Poisson => {
+            let mu = eta.exp();
+            (mu - y * eta, mu - y, mu)
+        }
+        Family::Multinomial(_) => unreachable!(),
+    }
+}
+
+/// Softmax probabilities of `eta` into `p`; returns logsumexp(eta).
+#[inline(always)]
+fn softmax(eta: &[f64], p: &mut [f64]) -> f64 {
+    let m = eta.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+    let mut s = 0.0;
+    for (pk, &e) in p.iter_mut().zip(eta) {
+        *pk = (e - m).exp();
+        s += *pk;
+    }
+    for pk in p.iter_mut() {
+        *pk /= s;
+    }
+    m + s.ln()
+}
+
+/// Loss, gradient and (when `hessian`) Hessian of one chunk at `beta`.
+pub fn glm_partial<T: Element>(
+    d: &Design,
+    x: &[T],
+    y: &[T],
+    weights: Option<&[f64]>,
+    beta: &[f64],
+    hessian: bool,
+) -> Result<GlmPartial> {
+    d.check(x, y, weights, beta)?;
+    let (q, dim) = (d.q(), d.dim());
+    let mut grad = vec![0.0; dim];
+    let mut h = vec![0.0; if hessian { dim * dim } else { 0 }];
+    let mut loss = 0.0;
+    let mut wsum = 0.0;
+    let mut xt = vec![0.0; q];
+    let k = d.family.outputs();
+    let mut eta = vec![0.0; k];
+    let mut p = vec![0.0; k];
+    for i in 0..d.rows {
+        load_row(d, x, i, &mut xt);
+        let w = weights.map_or(1.0, |w| w[i]);
+        let yi = y[i].to_f64();
+        wsum += w;
+        match d.family {
+            Family::Multinomial(_) => {
+                for c in 0..k {
+                    eta[c] = dot(&beta[c * q..(c + 1) * q], &xt);
+                }
+                let lse = softmax(&eta, &mut p);
+                let yc = yi as usize;
+                loss += w * (lse - eta[yc]);
+                for c in 0..k {
+                    let r = w * (p[c] - (c == yc) as u8 as f64);
+                    for (g, v) in grad[c * q..(c + 1) * q].iter_mut().zip(&xt) {
+                        *g += r * v;
+                    }
+                }
+                if hessian {
+                    // H[(a,i),(b,j)] += w (p_a δ_ab − p_a p_b) x_i x_j; upper blocks only.
+                    for a in 0..k {
+                        for b in a..k {
+                            let s = w * (p[a] * ((a == b) as u8 as f64) - p[a] * p[b]);
+                            for ii in 0..q {
+                                let si = s * xt[ii];
+                                let row = &mut h[(a * q + ii) * dim + b * q..(a * q + ii) * dim + (b + 1) * q];
+                                for (hv, xv) in row.iter_mut().zip(&xt) {
+                                    *hv += si * xv;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            fam => {
+                let e = dot(&beta[..q], &xt);
+                let (l, g1, h1) = binary_terms(fam, e, yi);
+                loss += w * l;
+                for (g, v) in grad.iter_mut().zip(&xt) {
+                    *g += w * g1 * v;
+                }
+                if hessian {
+                    let s = w * h1;
+                    for ii in 0..q {
+                        let si = s * xt[ii];
+                        for (hv, xv) in h[ii * dim + ii..(ii + 1) * dim].iter_mut().zip(&xt[ii..]) {
+                            *hv += si * xv;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if hessian {
+        symmetrise_from_upper(&mut h, dim, d);
+    }
+    Ok(GlmPartial { loss, grad, hessian: h, weight_sum: wsum })
+}
+
+/// The accumulation filled the upper triangle (binary) or the upper blocks (multinomial);
+/// mirror so the result is symmetric.
+fn symmetrise_from_upper(h: &mut [f64], dim: usize, d: &Design) {
+    let q = d.q();
+    for i in 0..dim {
+        for j in 0..dim {
+            let upper = match d.family {
+                Family::Multinomial(_) => i / q < j / q || (i / q == j / q && i <= j),
+                _ => i <= j,
+            };
+            if !upper {
+                // Within a diagonal multinomial block only the full block was filled: keep it.
+                let within_block_filled = matches!(d.family, Family::Multinomial(_)) && i / q == j / q;
+                if !within_block_filled {
+                    h[i * dim + j] = h[j * dim + i];
+                }
+            }
+        }
+    }
+}
+
+/// Hessian-vector product H·v of one chunk at `beta`, without forming H.
+pub fn glm_hvp<T: Element>(d: &Design, x: &[T], y: &[T], weights: Option<&[f64]>, beta: &[f64], v: &[f64]) -> Result<Vec<f64>> {
+    d.check(x, y, weights, beta)?;
+    check_len("v", v.len(), d.dim(), "dim (length of beta)")?;
+    let (q, k) = (d.q(), d.family.outputs());
+    let mut out = vec![0.0; d.dim()];
+    let mut xt = vec![0.0; q];
+    let mut eta = vec![0.0; k];
+    let mut p = vec![0.0; k];
+    let mut u = vec![0.0; k];
+    for i in 0..d.rows {
+        load_row(d, x, i, &mut xt);
+        let w = weights.map_or(1.0, |w| w[i]);
+        match d.family {
+            Family::Multinomial(_) => {
+                for c in 0..k {
+                    eta[c] = dot(&beta[c * q..(c + 1) * q], &xt);
+                    u[c] = dot(&v[c * q..(c + 1) * q], &xt);
+                }
+                softmax(&eta, &mut p);
+                let pu = dot(&p, &u);
+                for c in 0..k {
+                    let r = w * p[c] * (u[c] - pu);
+                    for (o, xv) in out[c * q..(c + 1) * q].iter_mut().zip(&xt) {
+                        *o += r * xv;
+                    }
+                }
+            }
+            fam => {
+                let (_, _, h1) = binary_terms(fam, dot(&beta[..q], &xt), y[i].to_f64());
+                let r = w * h1 * dot(&v[..q], &xt);
+                for (o, xv) in out.iter_mut().zip(&xt) {
+                    *o += r * xv;
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Elastic-net penalty α(ρ‖β‖₁ + ½(1−ρ)‖β‖²) over non-intercept coefficients (ρ = l1Ratio).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Penalty {
+    pub alpha: f64,
+    pub l1_ratio: f64,
+}
+
+impl Penalty {
+    pub fn new(alpha: f64, l1_ratio: f64) -> Result<Penalty> {
+        if !(alpha >= 0.0 && alpha.is_finite()) {
+            return Err(KernelError::Value(format!("alpha: expected a finite number >= 0, got {alpha}")));
+        }
+        if !(0.0..=1.0).contains(&l1_ratio) {
+            return Err(KernelError::Value(format!("l1Ratio: expected a number in [0, 1], got {l1_ratio}")));
+        }
+        Ok(Penalty { alpha, l1_ratio })
+    }
+    fn l1(&self) -> f64 {
+        self.alpha * self.l1_ratio
+    }
+    fn l2(&self) -> f64 {
+        self.alpha * (1.0 - self.l1_ratio)
+    }
+
+    /// Penalty value (L1 and L2 parts) at `beta`.
+    pub fn value(&self, d: &Design, beta: &[f64]) -> f64 {
+        let (mut a, mut b) = (0.0, 0.0);
+        for (j, &v) in beta.iter().enumerate() {
+            if !d.is_intercept(j) {
+                a += v.abs();
+                b += v * v;
+            }
+        }
+        self.l1() * a + 0.5 * self.l2() * b
+    }
+
+    /// Adds the gradient and Hessian diagonal of the smooth (L2) part.
+    pub fn add_smooth(&self, d: &Design, beta: &[f64], grad: &mut [f64], hessian: Option<&mut [f64]>) {
+        let l2 = self.l2();
+        let dim = beta.len();
+        for j in 0..dim {
+            if !d.is_intercept(j) {
+                grad[j] += l2 * beta[j];
+            }
+        }
+        if let Some(h) = hessian {
+            for j in 0..dim {
+                if !d.is_intercept(j) {
+                    h[j * dim + j] += l2;
+                }
+            }
+        }
+    }
+
+    /// Proximal operator of `step` times the L1 part: soft-thresholding, intercepts untouched.
+    pub fn prox_l1(&self, d: &Design, beta: &mut [f64], step: f64) {
+        let t = step * self.l1();
+        for (j, v) in beta.iter_mut().enumerate() {
+            if !d.is_intercept(j) {
+                *v = v.signum() * (v.abs() - t).max(0.0);
+            }
+        }
+    }
+}
+
+/// Soft-thresholding of every entry: sign(v)·max(|v| − t, 0).
+pub fn soft_threshold(v: &mut [f64], t: f64) {
+    for x in v.iter_mut() {
+        *x = x.signum() * (x.abs() - t).max(0.0);
+    }
+}
+
+/// L-BFGS two-loop recursion: the search direction −H·grad from the `m` most recent
+/// pairs (`s`, `y`: `m x dim`, oldest first), with H₀ = (sᵀy / yᵀy)·I of the newest pair.
+pub fn lbfgs_direction(grad: &[f64], s: &[f64], y: &[f64], m: usize) -> Result<Vec<f64>> {
+    let dim = grad.len();
+    check_len("s", s.len(), m * dim, &format!("m*dim = {m}*{dim}"))?;
+    check_len("y", y.len(), m * dim, &format!("m*dim = {m}*{dim}"))?;
+    let mut q = grad.to_vec();
+    let mut alpha = vec![0.0; m];
+    let rho: Vec<f64> = (0..m).map(|i| 1.0 / dot(&s[i * dim..(i + 1) * dim], &y[i * dim..(i + 1) * dim])).collect();
+    for i in (0..m).rev() {
+        let si = &s[i * dim..(i + 1) * dim];
+        alpha[i] = rho[i] * dot(si, &q);
+        for (qv, yv) in q.iter_mut().zip(&y[i * dim..(i + 1) * dim]) {
+            *qv -= alpha[i] * yv;
+        }
+    }
+    if m > 0 {
+        let yl = &y[(m - 1) * dim..m * dim];
+        let gamma = dot(&s[(m - 1) * dim..m * dim], yl) / dot(yl, yl);
+        for v in q.iter_mut() {
+            *v *= gamma;
+        }
+    }
+    for i in 0..m {
+        let beta = rho[i] * dot(&y[i * dim..(i + 1) * dim], &q);
+        for (qv, sv) in q.iter_mut().zip(&s[i * dim..(i + 1) * dim]) {
+            *qv += (alpha[i] - beta) * sv;
+        }
+    }
+    for v in q.iter_mut() {
+        *v = -*v;
+    }
+    Ok(q)
+}
+
+/// Whether an (s, y) pair may enter the L-BFGS memory: curvature sᵀy > ε‖s‖‖y‖.
+pub fn lbfgs_pair_ok(s: &[f64], y: &[f64]) -> bool {
+    let sy = dot(s, y);
+    sy > 1e-10 * dot(s, s).sqrt() * dot(y, y).sqrt()
+}
+
+/// Line-search bookkeeping: whether step `t` along a direction with slope `slope` (= gᵀd < 0)
+/// satisfies Armijo, and if not the next step to try (quadratic interpolation, kept in [0.1t, 0.5t]).
+pub fn armijo_step(f0: f64, slope: f64, t: f64, f_new: f64, c1: f64) -> (bool, f64) {
+    if f_new.is_finite() && f_new <= f0 + c1 * t * slope {
+        return (true, t);
+    }
+    if !f_new.is_finite() {
+        return (false, 0.1 * t);
+    }
+    let denom = 2.0 * (f_new - f0 - slope * t);
+    let t_q = if denom > 0.0 { -slope * t * t / denom } else { 0.5 * t };
+    (false, t_q.clamp(0.1 * t, 0.5 * t))
+}
+
+/// Newton step −(H + λI)⁻¹ g, with λ = 0 first and grown (1e-10·scale, ×100) until H + λI is
+/// positive definite: the small dense solve between distributed passes.
+pub fn newton_step(hessian: &[f64], grad: &[f64]) -> Result<Vec<f64>> {
+    let n = grad.len();
+    check_len("hessian", hessian.len(), n * n, &format!("dim*dim = {n}*{n}"))?;
+    let scale = (0..n).map(|i| hessian[i * n + i].abs()).fold(0.0, f64::max).max(1e-300);
+    let mut lambda = 0.0;
+    let mut h = hessian.to_vec();
+    for _ in 0..30 {
+        for i in 0..n {
+            h[i * n + i] = hessian[i * n + i] + lambda;
+        }
+        if let Ok(l) = cholesky(&h, n) {
+            let mut step = cholesky_solve(&l, n, grad, 1)?;
+            for v in step.iter_mut() {
+                *v = -*v;
+            }
+            return Ok(step);
+        }
+        lambda = if lambda == 0.0 { 1e-10 * scale } else { lambda * 100.0 };
+    }
+    Err(KernelError::NotPositiveDefinite("hessian: not positive definite even after ridge regularisation".into()))
+}
+
+/// Which in-memory solver to run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Solver {
+    Lbfgs,
+    Newton,
+    /// Proximal gradient (FISTA with backtracking); needed when the penalty has an L1 part.
+    Proximal,
+}
+
+impl Solver {
+    pub fn parse(name: &str) -> Result<Solver> {
+        match name {
+            "lbfgs" => Ok(Solver::Lbfgs),
+            "newton" => Ok(Solver::Newton),
+            "proximal" => Ok(Solver::Proximal),
+            _ => Err(KernelError::Value(format!("solver: expected 'lbfgs', 'newton' or 'proximal', got '{name}'"))),
+        }
+    }
+}
+
+/// Options of the in-memory solvers.
+#[derive(Debug, Clone, Copy)]
+pub struct FitOptions {
+    pub solver: Solver,
+    pub penalty: Penalty,
+    pub max_iter: usize,
+    /// Stop when the max-norm of the (projected) gradient falls below `tol`.
+    pub tol: f64,
+}
+
+/// Result of an in-memory fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fit {
+    pub beta: Vec<f64>,
+    pub iterations: usize,
+    pub converged: bool,
+    /// Final objective (mean loss + penalty).
+    pub objective: f64,
+}
+
+/// An objective: value, gradient and optional Hessian at β.
+type Objective<'a> = dyn Fn(&[f64], bool) -> Result<(f64, Vec<f64>, Vec<f64>)> + 'a;
+
+fn max_abs(v: &[f64]) -> f64 {
+    v.iter().fold(0.0, |m, x| m.max(x.abs()))
+}
+
+fn minimise_newton(f: &Objective, beta0: Vec<f64>, max_iter: usize, tol: f64) -> Result<Fit> {
+    let mut beta = beta0;
+    let (mut fv, mut g, mut h) = f(&beta, true)?;
+    for it in 0..max_iter {
+        if max_abs(&g) < tol {
+            return Ok(Fit { beta, iterations: it, converged: true, objective: fv });
+        }
+        let step = newton_step(&h, &g)?;
+        let slope = dot(&g, &step);
+        let mut t = 1.0;
+        loop {
+            let trial: Vec<f64> = beta.iter().zip(&step).map(|(b, s)| b + t * s).collect();
+            let (ft, _, _) = f(&trial, false)?;
+            let (ok, next) = armijo_step(fv, slope, t, ft, 1e-4);
+            if ok || t < 1e-12 {
+                beta = trial;
+                break;
+            }
+            t = next;
+        }
+        (fv, g, h) = f(&beta, true)?;
+    }
+    let converged = max_abs(&g) < tol;
+    Ok(Fit { beta, iterations: max_iter, converged, objective: fv })
+}
+
+fn minimise_lbfgs(f: &Objective, beta0: Vec<f64>, max_iter: usize, tol: f64) -> Result<Fit> {
+    const MEMORY: usize = 10;
+    let dim = beta0.len();
+    let mut beta = beta0;
+    let (mut fv, mut g, _) = f(&beta, false)?;
+    let (mut s_hist, mut y_hist): (Vec<f64>, Vec<f64>) = (Vec::new(), Vec::new());
+    for it in 0..max_iter {
+        if max_abs(&g) < tol {
+            return Ok(Fit { beta, iterations: it, converged: true, objective: fv });
+        }
+        let m = s_hist.len() / dim;
+        let mut dir = lbfgs_direction(&g, &s_hist, &y_hist, m)?;
+        let mut slope = dot(&g, &dir);
+        if !(slope < 0.0) {
+            dir = g.iter().map(|v| -v).collect();
+            slope = dot(&g, &dir);
+            s_hist.clear();
+            y_hist.clear();
+        }
+        // First step without memory: scale so the trial moves by at most 1.
+        let mut t = if m == 0 { (1.0 / max_abs(&dir)).min(1.0) } else { 1.0 };
+        let (new_beta, new_f, new_g) = loop {
+            let trial: Vec<f64> = beta.iter().zip(&dir).map(|(b, d)| b + t * d).collect();
+            let (ft, gt, _) = f(&trial, false)?;
+            let (ok, next) = armijo_step(fv, slope, t, ft, 1e-4);
+            if ok || t < 1e-14 {
+                break (trial, ft, gt);
+            }
+            t = next;
+        };
+        let s: Vec<f64> = new_beta.iter().zip(&beta).map(|(a, b)| a - b).collect();
+        let y: Vec<f64> = new_g.iter().zip(&g).map(|(a, b)| a - b).collect();
+        if lbfgs_pair_ok(&s, &y) {
+            if s_hist.len() / dim == MEMORY {
+                s_hist.drain(..dim);
+                y_hist.drain(..dim);
+            }
+            s_hist.extend(s);
+            y_hist.extend(y);
+        }
+        let stalled = (fv - new_f).abs() <= 1e-16 * fv.abs().max(1.0) && t < 1e-12;
+        beta = new_beta;
+        fv = new_f;
+        g = new_g;
+        if stalled {
+            break;
+        }
+    }
+    let converged = max_abs(&g) < tol;
+    Ok(Fit { beta, iterations: max_iter, converged, objective: fv })
+}
+
+/// FISTA for smooth part `f` plus the L1 part of `penalty`; convergence on the prox-gradient map.
+fn minimise_proximal(f: &Objective, d: &Design, penalty: &Penalty, beta0: Vec<f64>, max_iter: usize, tol: f64) -> Result<Fit> {
+    let mut beta = beta0.clone();
+    let mut z = beta0;
+    let mut tk: f64 = 1.0;
+    let mut lip_step = 1.0;
+    let l1_value = |b: &[f64]| Penalty { alpha: penalty.l1(), l1_ratio: 1.0 }.value(d, b);
+    for it in 0..max_iter {
+        let (fz, gz, _) = f(&z, false)?;
+        let next = loop {
+            let mut cand: Vec<f64> = z.iter().zip(&gz).map(|(a, g)| a - lip_step * g).collect();
+            penalty.prox_l1(d, &mut cand, lip_step);
+            let diff: Vec<f64> = cand.iter().zip(&z).map(|(a, b)| a - b).collect();
+            let (fc, _, _) = f(&cand, false)?;
+            if fc <= fz + dot(&gz, &diff) + dot(&diff, &diff) / (2.0 * lip_step) + 1e-12 * fz.abs() || lip_step < 1e-20 {
+                break cand;
+            }
+            lip_step *= 0.5;
+        };
+        let t_next = (1.0 + (1.0 + 4.0 * tk * tk).sqrt()) / 2.0;
+        let moved = max_abs(&next.iter().zip(&beta).map(|(a, b)| a - b).collect::<Vec<_>>());
+        z = next.iter().zip(&beta).map(|(n, b)| n + (tk - 1.0) / t_next * (n - b)).collect();
+        beta = next;
+        tk = t_next;
+        if moved / lip_step < tol {
+            let (fb, _, _) = f(&beta, false)?;
+            return Ok(Fit { objective: fb + l1_value(&beta), beta, iterations: it + 1, converged: true });
+        }
+    }
+    let (fb, _, _) = f(&beta, false)?;
+    Ok(Fit { objective: fb + l1_value(&beta), beta, iterations: max_iter, converged: false })
+}
+
+/// Fits a GLM on data held in memory: minimises (1/Σw)·Σ wᵢ lossᵢ + penalty.
+/// Starts from `beta0` (zeros when None). The L1 part needs `Solver::Proximal`.
+pub fn fit<T: Element>(d: &Design, x: &[T], y: &[T], weights: Option<&[f64]>, beta0: Option<&[f64]>, opts: &FitOptions) -> Result<Fit> {
+    let start = beta0.map(|b| b.to_vec()).unwrap_or_else(|| vec![0.0; d.dim()]);
+    d.check(x, y, weights, &start)?;
+    if opts.penalty.l1() > 0.0 && opts.solver != Solver::Proximal {
+        return Err(KernelError::Value(format!(
+            "solver: an L1 penalty (alpha*l1Ratio = {}) needs solver 'proximal'",
+            opts.penalty.l1()
+        )));
+    }
+    let pen = opts.penalty;
+    let smooth = |b: &[f64], want_h: bool| -> Result<(f64, Vec<f64>, Vec<f64>)> {
+        let part = glm_partial(d, x, y, weights, b, want_h)?;
+        let n = part.weight_sum.max(f64::MIN_POSITIVE);
+        let mut g: Vec<f64> = part.grad.iter().map(|v| v / n).collect();
+        let mut h: Vec<f64> = part.hessian.iter().map(|v| v / n).collect();
+        let l2_only = Penalty { alpha: pen.l2(), l1_ratio: 0.0 };
+        pen.add_smooth(d, b, &mut g, if want_h { Some(&mut h) } else { None });
+        Ok((part.loss / n + l2_only.value(d, b), g, h))
+    };
+    let mut result = match opts.solver {
+        Solver::Newton => minimise_newton(&smooth, start, opts.max_iter, opts.tol),
+        Solver::Lbfgs => minimise_lbfgs(&smooth, start, opts.max_iter, opts.tol),
+        Solver::Proximal => minimise_proximal(&smooth, d, &pen, start, opts.max_iter, opts.tol),
+    }?;
+    center_multinomial_intercepts(d, &mut result.beta);
+    Ok(result)
+}
+
+/// Softmax is unchanged by adding one constant to every class's intercept, and intercepts
+/// are not penalised, so only their differences are determined: report them centred
+/// (mean zero), as scikit-learn does, so every solver returns the same coefficients.
+fn center_multinomial_intercepts(d: &Design, beta: &mut [f64]) {
+    if let (Family::Multinomial(k), true) = (d.family, d.fit_intercept) {
+        let q = d.q();
+        let mean = (0..k).map(|c| beta[c * q + d.cols]).sum::<f64>() / k as f64;
+        for c in 0..k {
+            beta[c * q + d.cols] -= mean;
+        }
+    }
+}
+
+/// ADMM local step (dask-glm's consensus ADMM): argmin_β Σ wᵢ lossᵢ(β) + (ρ/2)‖β − z + u‖²
+/// over this chunk, by Newton from `beta0`.
+pub fn admm_local_solve<T: Element>(
+    d: &Design,
+    x: &[T],
+    y: &[T],
+    weights: Option<&[f64]>,
+    beta0: &[f64],
+    z: &[f64],
+    u: &[f64],
+    rho: f64,
+    max_iter: usize,
+    tol: f64,
+) -> Result<Fit> {
+    d.check(x, y, weights, beta0)?;
+    check_len("z", z.len(), d.dim(), "dim (length of beta)")?;
+    check_len("u", u.len(), d.dim(), "dim (length of beta)")?;
+    if !(rho > 0.0 && rho.is_finite()) {
+        return Err(KernelError::Value(format!("rho: expected a finite number > 0, got {rho}")));
+    }
+    let dim = d.dim();
+    let obj = |b: &[f64], want_h: bool| -> Result<(f64, Vec<f64>, Vec<f64>)> {
+        let part = glm_partial(d, x, y, weights, b, want_h)?;
+        let mut g = part.grad;
+        let mut h = part.hessian;
+        let mut f = part.loss;
+        for j in 0..dim {
+            let r = b[j] - z[j] + u[j];
+            f += 0.5 * rho * r * r;
+            g[j] += rho * r;
+            if want_h {
+                h[j * dim + j] += rho;
+            }
+        }
+        Ok((f, g, h))
+    };
+    minimise_newton(&obj, beta0.to_vec(), max_iter, tol)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linalg::{gram, solve_spd};
+    use crate::random::{fill_normal_f64, fill_uniform_f64};
+
+    fn randn(n: usize, stream: u64) -> Vec<f64> {
+        let mut v = vec![0.0; n];
+        fill_normal_f64(&mut v, 21, stream, 0.0, 1.0).unwrap();
+        v
+    }
+
+    fn problem(family: Family, rows: usize, cols: usize, stream: u64) -> (Design, Vec<f64>, Vec<f64>, Vec<f64>) {
+        let d = Design { family, rows, cols, fit_intercept: true };
+        let x = randn(rows * cols, stream);
+        let mut u = vec![0.0; rows];
+        fill_uniform_f64(&mut u, 21, stream + 1000, 0.0, 1.0).unwrap();
+        let y: Vec<f64> = match family {
+            Family::Normal => randn(rows, stream + 1),
+            Family::Logistic => u.iter().map(|&v| (v < 0.4) as u8 as f64).collect(),
+            Family::Poisson => u.iter().map(|&v| (v * 4.0).floor()).collect(),
+            Family::Multinomial(k) => u.iter().map(|&v| (v * k as f64).floor()).collect(),
+        };
+        let mut w = vec![0.0; rows];
+        fill_uniform_f64(&mut w, 21, stream + 2000, 0.5, 2.0).unwrap();
+        (d, x, y, w)
+    }
+
+    const FAMILIES: [Family; 4] = [Family::Normal, Family::Logistic, Family::Poisson, Family::Multinomial(3)];
+
+    #[test]
+    fn gradient_and_hessian_match_finite_differences() {
+        for (s, &fam) in FAMILIES.iter().enumerate() {
+            let (d, x, y, w) = problem(fam, 30, 3, 10 * s as u64);
+            let beta: Vec<f64> = randn(d.dim(), 99).iter().map(|v| 0.3 * v).collect();
+            let p = glm_partial(&d, &x, &y, Some(&w), &beta, true).unwrap();
+            let eps = 1e-6;
+            for j in 0..d.dim() {
+                let mut bp = beta.clone();
+                let mut bm = beta.clone();
+                bp[j] += eps;
+                bm[j] -= eps;
+                let pp = glm_partial(&d, &x, &y, Some(&w), &bp, false).unwrap();
+                let pm = glm_partial(&d, &x, &y, Some(&w), &bm, false).unwrap();
+                let fd = (pp.loss - pm.loss) / (2.0 * eps);
+                assert!((fd - p.grad[j]).abs() < 1e-5 * (1.0 + fd.abs()), "{fam:?} grad {j}: {fd} vs {}", p.grad[j]);
+                for i in 0..d.dim() {
+                    let fd_h = (pp.grad[i] - pm.grad[i]) / (2.0 * eps);
+                    let h = p.hessian[i * d.dim() + j];
+                    assert!((fd_h - h).abs() < 1e-5 * (1.0 + fd_h.abs()), "{fam:?} H[{i},{j}]: {fd_h} vs {h}");
+                }
+            }
+            let v = randn(d.dim(), 7);
+            let hv = glm_hvp(&d, &x, &y, Some(&w), &beta, &v).unwrap();
+            for i in 0..d.dim() {
+                let direct: f64 = (0..d.dim()).map(|j| p.hessian[i * d.dim() + j] * v[j]).sum();
+                assert!((direct - hv[i]).abs() < 1e-9 * (1.0 + direct.abs()));
+            }
+        }
+    }
+
+    #[test]
+    fn partials_over_chunks_add_up_to_the_whole() {
+        for &fam in &FAMILIES {
+            let (d, x, y, w) = problem(fam, 40, 2, 3);
+            let beta = vec![0.1; d.dim()];
+            let whole = glm_partial(&d, &x, &y, Some(&w), &beta, true).unwrap();
+            let half = Design { rows: 20, ..d };
+            let a = glm_partial(&half, &x[..40], &y[..20], Some(&w[..20]), &beta, true).unwrap();
+            let b = glm_partial(&half, &x[40..], &y[20..], Some(&w[20..]), &beta, true).unwrap();
+            assert!((a.loss + b.loss - whole.loss).abs() < 1e-10);
+            assert!(whole.grad.iter().zip(a.grad.iter().zip(&b.grad)).all(|(t, (p, q))| (p + q - t).abs() < 1e-10));
+        }
+    }
+
+    #[test]
+    fn normal_family_solvers_reach_the_ridge_closed_form() {
+        let (mut d, x, y, _) = problem(Family::Normal, 80, 4, 5);
+        d.fit_intercept = false;
+        let alpha = 0.3;
+        // (XᵀX/n + αI) β = Xᵀy/n.
+        let g = gram(&x, Some(&y), 80, 4).unwrap();
+        let mut a: Vec<f64> = g.xtx.iter().map(|v| v / 80.0).collect();
+        for i in 0..4 {
+            a[i * 4 + i] += alpha;
+        }
+        let rhs: Vec<f64> = g.xty.iter().map(|v| v / 80.0).collect();
+        let exact = solve_spd(&a, 4, &rhs, 1).unwrap();
+        for solver in [Solver::Newton, Solver::Lbfgs, Solver::Proximal] {
+            let opts = FitOptions { solver, penalty: Penalty::new(alpha, 0.0).unwrap(), max_iter: 500, tol: 1e-10 };
+            let f = fit(&d, &x, &y, None, None, &opts).unwrap();
+            assert!(f.converged, "{solver:?}");
+            assert!(f.beta.iter().zip(&exact).all(|(a, b)| (a - b).abs() < 1e-7), "{solver:?} {:?} vs {exact:?}", f.beta);
+        }
+    }
+
+    #[test]
+    fn lasso_zeroes_small_coefficients_and_satisfies_kkt() {
+        let (d, x, y, _) = problem(Family::Normal, 100, 5, 8);
+        let pen = Penalty::new(0.2, 1.0).unwrap();
+        let opts = FitOptions { solver: Solver::Proximal, penalty: pen, max_iter: 5000, tol: 1e-10 };
+        let f = fit(&d, &x, &y, None, None, &opts).unwrap();
+        assert!(f.converged);
+        // KKT: |gⱼ| ≤ α where βⱼ = 0, gⱼ = −α·sign(βⱼ) elsewhere; intercept gradient 0.
+        let p = glm_partial(&d, &x, &y, None, &f.beta, false).unwrap();
+        for j in 0..d.dim() {
+            let g = p.grad[j] / 100.0;
+            if d.is_intercept(j) {
+                assert!(g.abs() < 1e-7);
+            } else if f.beta[j] == 0.0 {
+                assert!(g.abs() <= 0.2 + 1e-7);
+            } else {
+                assert!((g + 0.2 * f.beta[j].signum()).abs() < 1e-6, "j {j} g {g} b {}", f.beta[j]);
+            }
+        }
+        let bad = FitOptions { solver: Solver::Lbfgs, ..opts };
+        assert!(fit(&d, &x, &y, None, None, &bad).unwrap_err().to_string().starts_with("solver:"));
+    }
+
+    #[test]
+    fn newton_and_lbfgs_agree_for_every_family() {
+        for &fam in &FAMILIES {
+            let (d, x, y, w) = problem(fam, 60, 3, 30);
+            let pen = Penalty::new(0.05, 0.0).unwrap();
+            let a = fit(&d, &x, &y, Some(&w), None, &FitOptions { solver: Solver::Newton, penalty: pen, max_iter: 100, tol: 1e-10 }).unwrap();
+            let b = fit(&d, &x, &y, Some(&w), None, &FitOptions { solver: Solver::Lbfgs, penalty: pen, max_iter: 1000, tol: 1e-9 }).unwrap();
+            assert!(a.converged && b.converged, "{fam:?}");
+            assert!(a.beta.iter().zip(&b.beta).all(|(p, q)| (p - q).abs() < 1e-6), "{fam:?}");
+        }
+    }
+
+    #[test]
+    fn admm_local_solve_has_zero_augmented_gradient() {
+        let (d, x, y, _) = problem(Family::Logistic, 50, 2, 40);
+        let z = vec![0.2, -0.1, 0.05];
+        let u = vec![0.01, 0.02, -0.03];
+        let f = admm_local_solve(&d, &x, &y, None, &[0.0; 3], &z, &u, 2.0, 50, 1e-10).unwrap();
+        let p = glm_partial(&d, &x, &y, None, &f.beta, false).unwrap();
+        for j in 0..3 {
+            assert!((p.grad[j] + 2.0 * (f.beta[j] - z[j] + u[j])).abs() < 1e-8);
+        }
+    }
+
+    #[test]
+    fn lbfgs_direction_satisfies_the_secant_condition_and_scales_like_h0() {
+        // BFGS keeps H·y_newest = s_newest, so the direction for g = y_newest is −s_newest.
+        let s = [1.0, 0.0, 0.3, 1.0];
+        let y = [4.0, 1.0, 1.9, 3.3];
+        let dir = lbfgs_direction(&y[2..], &s, &y, 2).unwrap();
+        assert!((dir[0] + 0.3).abs() < 1e-12 && (dir[1] + 1.0).abs() < 1e-12, "{dir:?}");
+        // With no memory the direction is plain steepest descent.
+        assert_eq!(lbfgs_direction(&[1.0, -2.0], &[], &[], 0).unwrap(), vec![-1.0, 2.0]);
+        // Newton step on a quadratic solves A d = −g.
+        let a = [4.0, 1.0, 1.0, 3.0];
+        let nd = newton_step(&a, &[1.0, 2.0]).unwrap();
+        assert!((4.0 * nd[0] + nd[1] + 1.0).abs() < 1e-12 && (nd[0] + 3.0 * nd[1] + 2.0).abs() < 1e-12);
+        assert!(lbfgs_pair_ok(&s[..2], &y[..2]));
+        assert!(!lbfgs_pair_ok(&[1.0, 0.0], &[-1.0, 0.0]));
+        let (ok, next) = armijo_step(1.0, -1.0, 1.0, 2.0, 1e-4);
+        assert!(!ok && (0.1..=0.5).contains(&next));
+    }
+
+    #[test]
+    fn bad_input_names_the_argument() {
+        let d = Design { family: Family::Multinomial(3), rows: 2, cols: 1, fit_intercept: false };
+        let e = glm_partial(&d, &[1.0, 2.0], &[0.0, 3.0], None, &[0.0; 3], false).unwrap_err();
+        assert!(e.to_string().starts_with("y:"), "{e}");
+        let e = glm_partial(&d, &[1.0, 2.0], &[0.0, 1.0], None, &[0.0; 2], false).unwrap_err();
+        assert!(e.to_string().starts_with("beta: expected classes*(cols+intercept)"), "{e}");
+        assert!(Family::parse("gamma", 0).is_err());
+    }
+}
