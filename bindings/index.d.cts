@@ -9,8 +9,29 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** Column sums of a row-major `rows x cols` Float64Array. */
-export declare function columnSums(x: Float64Array, rows: number, cols: number): Float64Array
+/** ADMM local step: argmin_β Σ w·loss(β) + (ρ/2)‖β − z + u‖² on this chunk, Newton from `beta0`. */
+export declare function admmLocalSolve(spec: GlmSpec, x: F64OrF32, rows: number, cols: number, y: Float64Array, beta0: Float64Array, z: Float64Array, u: Float64Array, rho: number, maxIter: number, tol: number): FitResult
+
+export interface ArmijoResult {
+  accepted: boolean
+  /** The accepted step, or the next one to try. */
+  nextStep: number
+}
+
+/** Armijo test for step `t` (f(β + t·d) = fNew, slope = gᵀd); proposes the next step when it fails. */
+export declare function armijoStep(f0: number, slope: number, t: number, fNew: number, c1: number): ArmijoResult
+
+/**
+ * Lower Cholesky factor L (`n x n`) of a symmetric positive definite `a`; RangeError with code
+ * `NotPositiveDefinite` otherwise.
+ */
+export declare function cholesky(a: Float64Array, n: number): Float64Array
+
+/** Solves (L·Lᵀ)·X = B given the Cholesky factor L (`n x n`); B is `n x nrhs`. */
+export declare function choleskySolve(l: Float64Array, n: number, b: Float64Array, nrhs: number): Float64Array
+
+/** Column sums of a row-major `rows x cols` matrix. */
+export declare function columnSums(x: F64OrF32, rows: number, cols: number): Float64Array
 
 /**
  * Fills `out` in place with N(mean, std²) draws of `stream` under `seed` (Philox4x32-10).
@@ -26,3 +47,174 @@ export declare function fillUniform(out: Float64Array, seed: number, stream: num
 
 /** Float32Array twin of `fillUniform`. */
 export declare function fillUniformF32(out: Float32Array, seed: number, stream: number, low: number, high: number): void
+
+export interface FitResult {
+  beta: Float64Array
+  iterations: number
+  converged: boolean
+  objective: number
+}
+
+/** C = A·B for A `m x k` and B `k x n` (same dtype); C is `m x n`. */
+export declare function gemm(a: F64OrF32, b: F64OrF32, m: number, k: number, n: number): Float64Array
+
+/** Whole in-memory fit: minimises (1/Σw)·Σ w·loss + α(ρ‖β‖₁ + ½(1−ρ)‖β‖²). */
+export declare function glmFit(spec: GlmSpec, x: F64OrF32, rows: number, cols: number, y: Float64Array, options: GlmFitOptions): FitResult
+
+/** Options of `glmFit`. */
+export interface GlmFitOptions {
+  /** "lbfgs" | "newton" | "proximal" (the last is needed for an L1 part). */
+  solver: string
+  alpha: number
+  l1Ratio: number
+  maxIter: number
+  tol: number
+  beta0?: Float64Array
+}
+
+/** Hessian-vector product H·v of one chunk at `beta`, without forming H. */
+export declare function glmHvp(spec: GlmSpec, x: F64OrF32, rows: number, cols: number, y: Float64Array, beta: Float64Array, v: Float64Array): Float64Array
+
+/**
+ * Loss, gradient and optionally Hessian of one chunk at `beta` (sums over rows; add
+ * chunks, then divide by Σ weightSum and add the penalty).
+ */
+export declare function glmPartial(spec: GlmSpec, x: F64OrF32, rows: number, cols: number, y: Float64Array, beta: Float64Array, hessian: boolean): GlmPartialResult
+
+export interface GlmPartialResult {
+  /** Σ w·loss over the chunk. */
+  loss: number
+  /** `dim` */
+  grad: Float64Array
+  /** `dim x dim` (length 0 unless asked for). */
+  hessian: Float64Array
+  /** Σ w (rows when unweighted). */
+  weightSum: number
+}
+
+/** Elastic-net penalty value and smooth-part gradient at `beta`. */
+export declare function glmPenalty(beta: Float64Array, cols: number, fitIntercept: boolean, alpha: number, l1Ratio: number): PenaltyResult
+
+/** Problem description shared by the GLM kernels. */
+export interface GlmSpec {
+  family: string
+  fitIntercept: boolean
+  /** Number of classes (multinomial only). */
+  classes?: number
+  /** Sample weights, `rows`. */
+  weights?: Float64Array
+}
+
+/**
+ * XᵀX, Xᵀy and the column sums of a row-major `rows x cols` chunk in one pass. `y` (`rows`)
+ * is optional and must have the dtype of `x`.
+ */
+export declare function gram(x: F64OrF32, rows: number, cols: number, y?: F64OrF32 | undefined | null): GramResult
+
+/** The Gram products of a chunk, from one pass over it. */
+export interface GramResult {
+  /** XᵀX, `cols x cols`. */
+  xtx: Float64Array
+  /** Xᵀy, `cols` (length 0 without y). */
+  xty: Float64Array
+  /** Column sums of X, `cols`. */
+  colSums: Float64Array
+  /** Σy (0 without y). */
+  ySum: number
+}
+
+/**
+ * k-means|| oversampling: indices of rows chosen with probability min(1, ℓ·dist/totalCost),
+ * seeded by (seed, stream) — use a different stream per chunk and round.
+ */
+export declare function kmeansOversample(dist: Float64Array, totalCost: number, oversampling: number, seed: number, stream: number): Uint32Array
+
+/** Nearest-centre label of each row, written into `labels` (Int32Array `rows`). */
+export declare function kmeansPredict(x: F64OrF32, rows: number, cols: number, centers: Float64Array, k: number, labels: Int32Array): void
+
+/**
+ * Weighted k-means++ over `m` candidates (`m x cols`) then weighted Lloyd to convergence
+ * (at most `maxIter`): reduces the k-means|| candidates to `k x cols` centres.
+ */
+export declare function kmeansReduceCandidates(candidates: Float64Array, m: number, cols: number, weights: Float64Array, k: number, seed: number, maxIter: number): Float64Array
+
+/** Euclidean distance of each row to each centre, `rows x k`. */
+export declare function kmeansTransform(x: F64OrF32, rows: number, cols: number, centers: Float64Array, k: number): Float64Array
+
+/** L-BFGS two-loop direction −H·grad from `m` pairs `s`, `y` (`m x dim`, oldest first). */
+export declare function lbfgsDirection(grad: Float64Array, s: Float64Array, y: Float64Array, m: number): Float64Array
+
+/** Whether (s, y) has enough curvature (sᵀy > 1e-10‖s‖‖y‖) to enter the L-BFGS memory. */
+export declare function lbfgsPairOk(s: Float64Array, y: Float64Array): boolean
+
+/**
+ * One Lloyd pass over a chunk: sums, counts and inertia; optional sample `weights` (`rows`)
+ * and optional `labels` (Int32Array `rows`) written in place.
+ */
+export declare function lloydPartial(x: F64OrF32, rows: number, cols: number, centers: Float64Array, k: number, weights?: Float64Array | undefined | null, labels?: Int32Array | undefined | null): LloydPartialResult
+
+export interface LloydPartialResult {
+  /** Per-centre sums of assigned rows, `k x cols`. */
+  sums: Float64Array
+  /** Per-centre (weighted) counts, `k`. */
+  counts: Float64Array
+  /** Σ w·‖x − nearest centre‖² over the chunk. */
+  inertia: number
+}
+
+/** Squared distance of each row to its nearest centre (`rows`). */
+export declare function minSqDistances(x: F64OrF32, rows: number, cols: number, centers: Float64Array, k: number): Float64Array
+
+/** Newton step −(H + λI)⁻¹·g (λ grown from 0 until H + λI is positive definite). */
+export declare function newtonStep(hessian: Float64Array, grad: Float64Array): Float64Array
+
+export interface PenaltyResult {
+  /** α(ρ‖β‖₁ + ½(1−ρ)‖β‖²) over non-intercept coefficients. */
+  value: number
+  /** Gradient of the L2 part. */
+  grad: Float64Array
+}
+
+/** Proximal operator of step·(elastic-net penalty) at `beta`; intercepts untouched. */
+export declare function proxElasticNet(beta: Float64Array, cols: number, fitIntercept: boolean, step: number, alpha: number, l1Ratio: number): Float64Array
+
+/** Thin QR (rows >= cols): the per-block step of TSQR. */
+export declare function qr(a: F64OrF32, rows: number, cols: number): QrResult
+
+export interface QrResult {
+  /** `rows x cols`, orthonormal columns. */
+  q: Float64Array
+  /** `cols x cols`, upper triangular, non-negative diagonal. */
+  r: Float64Array
+}
+
+/** Solves A·X = B for symmetric positive definite A (`n x n`), B `n x nrhs`. */
+export declare function solveSpd(a: Float64Array, n: number, b: Float64Array, nrhs: number): Float64Array
+
+/** Thin SVD of a small matrix (one-sided Jacobi). */
+export declare function svd(a: F64OrF32, rows: number, cols: number): SvdResult
+
+export interface SvdResult {
+  /** `rows x k`, k = min(rows, cols). */
+  u: Float64Array
+  /** `k` singular values, decreasing. */
+  s: Float64Array
+  /** `k x cols`. */
+  vt: Float64Array
+}
+
+/** TSQR combine step over `blocks` R factors (each `cols x cols`) stacked row-wise. */
+export declare function tsqrCombine(stackedR: Float64Array, blocks: number, cols: number): TsqrCombineResult
+
+export interface TsqrCombineResult {
+  /** R of the whole matrix, `cols x cols`. */
+  r: Float64Array
+  /** `blocks` factors of `cols x cols` stacked: block i's final Q is Qᵢ · qFactors[i]. */
+  qFactors: Float64Array
+}
+
+/**
+ * k-means|| round update: lowers `dist` (`rows`, in place) with the new `centers` and
+ * returns the chunk's cost Σ dist.
+ */
+export declare function updateMinSqDistances(x: F64OrF32, rows: number, cols: number, centers: Float64Array, k: number, dist: Float64Array): number

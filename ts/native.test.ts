@@ -8,5 +8,5 @@ test('the native addon loads and computes column sums of a 3x2 matrix', () => {
 });
 
 test('the native addon names the argument when the shape is wrong', () => {
-  assert.throws(() => native.columnSums(new Float64Array(5), 3, 2), /x: expected rows\*cols = 6 values, got 5/);
+  assert.throws(() => native.columnSums(new Float64Array(5), 3, 2), { name: 'RangeError', message: /^x: expected rows\*cols = 3\*2 = 6 values, got 5/ });
 });

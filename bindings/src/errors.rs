@@ -26,7 +26,26 @@ pub fn check<T>(env: &Env, r: shoal_kernels::Result<T>) -> napi::Result<T> {
     r.map_err(|e| to_js(env, e))
 }
 
-/// A dimension given as a JS number must be a non-negative integer.
-pub fn dim(env: &Env, name: &str, value: f64) -> napi::Result<usize> {
-    check(env, shoal_kernels::random::integer_arg(name, value).map(|v| v as usize))
+/// Two typed-array arguments that must share a dtype do not: a TypeError naming `name`.
+pub fn dtype_mismatch(env: &Env, name: &str, other: &str) -> Error {
+    to_js(env, KernelError::Value(format!("{name}: expected the same dtype as {other} (both Float64Array or both Float32Array)")))
 }
+
+#[macro_export]
+macro_rules! with_slice {
+    ($x:expr, |$s:ident| $body:expr) => {
+        match &$x {
+            napi::Either::A(a) => {
+                let $s: &[f64] = a;
+                $body
+            }
+            napi::Either::B(b) => {
+                let $s: &[f32] = b;
+                $body
+            }
+        }
+    };
+}
+
+/// A Float64Array or Float32Array argument.
+pub type F64OrF32 = napi::Either<napi::bindgen_prelude::Float64Array, napi::bindgen_prelude::Float32Array>;

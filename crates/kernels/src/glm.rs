@@ -67,7 +67,7 @@ impl Design {
         self.fit_intercept && j % self.q() == self.cols
     }
 
-    fn check<T: Element>(&self, x: &[T], y: &[T], w: Option<&[f64]>, beta: &[f64]) -> Result<()> {
+    fn check<T: Element, Y: Element>(&self, x: &[T], y: &[Y], w: Option<&[f64]>, beta: &[f64]) -> Result<()> {
         let (r, c) = (self.rows, self.cols);
         check_len("x", x.len(), r * c, &format!("rows*cols = {r}*{c}"))?;
         check_len("y", y.len(), r, "rows")?;
@@ -165,10 +165,10 @@ fn softmax(eta: &[f64], p: &mut [f64]) -> f64 {
 }
 
 /// Loss, gradient and (when `hessian`) Hessian of one chunk at `beta`.
-pub fn glm_partial<T: Element>(
+pub fn glm_partial<T: Element, Y: Element>(
     d: &Design,
     x: &[T],
-    y: &[T],
+    y: &[Y],
     weights: Option<&[f64]>,
     beta: &[f64],
     hessian: bool,
@@ -265,7 +265,7 @@ fn symmetrise_from_upper(h: &mut [f64], dim: usize, d: &Design) {
 }
 
 /// Hessian-vector product H·v of one chunk at `beta`, without forming H.
-pub fn glm_hvp<T: Element>(d: &Design, x: &[T], y: &[T], weights: Option<&[f64]>, beta: &[f64], v: &[f64]) -> Result<Vec<f64>> {
+pub fn glm_hvp<T: Element, Y: Element>(d: &Design, x: &[T], y: &[Y], weights: Option<&[f64]>, beta: &[f64], v: &[f64]) -> Result<Vec<f64>> {
     d.check(x, y, weights, beta)?;
     check_len("v", v.len(), d.dim(), "dim (length of beta)")?;
     let (q, k) = (d.q(), d.family.outputs());
@@ -367,6 +367,45 @@ impl Penalty {
             }
         }
     }
+}
+
+/// Penalty value and the gradient of its smooth (L2) part at `beta`, for a model with
+/// `cols` features (and an intercept per output when `fit_intercept`).
+pub fn penalty_value_grad(beta: &[f64], cols: usize, fit_intercept: bool, penalty: &Penalty) -> Result<(f64, Vec<f64>)> {
+    let d = layout(beta.len(), cols, fit_intercept)?;
+    let mut g = vec![0.0; beta.len()];
+    penalty.add_smooth(&d, beta, &mut g, None);
+    Ok((penalty.value(&d, beta), g))
+}
+
+/// Proximal step for the whole elastic net: prox of `step`·penalty at `beta`
+/// (soft-threshold by step·α·ρ, then shrink by 1/(1 + step·α·(1−ρ))); intercepts untouched.
+pub fn prox_elastic_net(beta: &[f64], cols: usize, fit_intercept: bool, step: f64, penalty: &Penalty) -> Result<Vec<f64>> {
+    if !(step >= 0.0 && step.is_finite()) {
+        return Err(KernelError::Value(format!("step: expected a finite number >= 0, got {step}")));
+    }
+    let d = layout(beta.len(), cols, fit_intercept)?;
+    let mut out = beta.to_vec();
+    penalty.prox_l1(&d, &mut out, step);
+    let shrink = 1.0 / (1.0 + step * penalty.l2());
+    for (j, v) in out.iter_mut().enumerate() {
+        if !d.is_intercept(j) {
+            *v *= shrink;
+        }
+    }
+    Ok(out)
+}
+
+/// A design describing only the coefficient layout of a `dim`-long β.
+fn layout(dim: usize, cols: usize, fit_intercept: bool) -> Result<Design> {
+    let q = cols + fit_intercept as usize;
+    if q == 0 || dim % q != 0 {
+        return Err(KernelError::Shape(format!(
+            "beta: expected a multiple of cols+intercept = {q} values, got {dim}"
+        )));
+    }
+    let family = if dim / q > 1 { Family::Multinomial(dim / q) } else { Family::Normal };
+    Ok(Design { family, rows: 0, cols, fit_intercept })
 }
 
 /// Soft-thresholding of every entry: sign(v)·max(|v| − t, 0).
@@ -615,7 +654,7 @@ fn minimise_proximal(f: &Objective, d: &Design, penalty: &Penalty, beta0: Vec<f6
 
 /// Fits a GLM on data held in memory: minimises (1/Σw)·Σ wᵢ lossᵢ + penalty.
 /// Starts from `beta0` (zeros when None). The L1 part needs `Solver::Proximal`.
-pub fn fit<T: Element>(d: &Design, x: &[T], y: &[T], weights: Option<&[f64]>, beta0: Option<&[f64]>, opts: &FitOptions) -> Result<Fit> {
+pub fn fit<T: Element, Y: Element>(d: &Design, x: &[T], y: &[Y], weights: Option<&[f64]>, beta0: Option<&[f64]>, opts: &FitOptions) -> Result<Fit> {
     let start = beta0.map(|b| b.to_vec()).unwrap_or_else(|| vec![0.0; d.dim()]);
     d.check(x, y, weights, &start)?;
     if opts.penalty.l1() > 0.0 && opts.solver != Solver::Proximal {
@@ -658,10 +697,10 @@ fn center_multinomial_intercepts(d: &Design, beta: &mut [f64]) {
 
 /// ADMM local step (dask-glm's consensus ADMM): argmin_β Σ wᵢ lossᵢ(β) + (ρ/2)‖β − z + u‖²
 /// over this chunk, by Newton from `beta0`.
-pub fn admm_local_solve<T: Element>(
+pub fn admm_local_solve<T: Element, Y: Element>(
     d: &Design,
     x: &[T],
-    y: &[T],
+    y: &[Y],
     weights: Option<&[f64]>,
     beta0: &[f64],
     z: &[f64],
@@ -855,6 +894,24 @@ mod tests {
         assert!(!lbfgs_pair_ok(&[1.0, 0.0], &[-1.0, 0.0]));
         let (ok, next) = armijo_step(1.0, -1.0, 1.0, 2.0, 1e-4);
         assert!(!ok && (0.1..=0.5).contains(&next));
+    }
+
+    #[test]
+    fn prox_elastic_net_minimises_its_objective() {
+        // prox_t(v) = argmin_b ½‖b − v‖² + t·pen(b); check against a fine 1-D grid per coordinate.
+        let pen = Penalty::new(0.8, 0.4).unwrap();
+        let v = [1.5, -0.2, 0.7, 3.0];
+        let out = prox_elastic_net(&v, 3, true, 0.5, &pen).unwrap();
+        assert_eq!(out[3], 3.0);
+        for j in 0..3 {
+            let obj = |b: f64| 0.5 * (b - v[j]).powi(2) + 0.5 * (0.32 * b.abs() + 0.5 * 0.48 * b * b);
+            let best = (-40000..=40000).map(|i| i as f64 * 1e-4).min_by(|a, b| obj(*a).partial_cmp(&obj(*b)).unwrap()).unwrap();
+            assert!((out[j] - best).abs() < 2e-4, "{j}: {} vs {best}", out[j]);
+        }
+        let (value, g) = penalty_value_grad(&v, 3, true, &pen).unwrap();
+        assert!((value - (0.32 * 2.4 + 0.24 * (2.25 + 0.04 + 0.49))).abs() < 1e-12);
+        assert!((g[0] - 0.48 * 1.5).abs() < 1e-12 && g[3] == 0.0);
+        assert!(penalty_value_grad(&v, 2, true, &pen).unwrap_err().to_string().starts_with("beta:"));
     }
 
     #[test]

@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { native } from '../native.js';
+import { reference, assertClose } from './reference.js';
+
+const K = reference.kmeans;
+const x = new Float64Array(K.x);
+const centers = new Float64Array(K.centers);
+
+test('lloydPartial labels, counts and inertia match NumPy; one Lloyd step matches scikit-learn', () => {
+  const labels = new Int32Array(K.rows);
+  const p = native.lloydPartial(x, K.rows, K.cols, centers, K.k, null, labels);
+  assert.deepEqual(Array.from(labels), K.labels);
+  assert.deepEqual(Array.from(p.counts), K.counts);
+  assertClose([p.inertia], [K.inertia], 1e-12, 'inertia');
+  const next = p.sums.map((s, i) => s / p.counts[Math.floor(i / K.cols)]!);
+  assertClose(next, K.centersAfterOneStep, 1e-12, 'centres after one step');
+  assertClose(native.kmeansTransform(x, K.rows, K.cols, next, K.k), K.transformAfterOneStep, 1e-10, 'transform');
+});
+
+test('lloydPartial on f32 data in a SharedArrayBuffer gives the same labels', () => {
+  const shared = new Float32Array(new SharedArrayBuffer(4 * x.length));
+  shared.set(x);
+  const labels = new Int32Array(K.rows);
+  native.kmeansPredict(shared, K.rows, K.cols, centers, K.k, labels);
+  assert.deepEqual(Array.from(labels), K.labels);
+});
+
+test('k-means|| pieces: distances, cost update, seeded oversampling, reduction to k centres', () => {
+  const dist = native.minSqDistances(x, K.rows, K.cols, centers.subarray(0, 2), 1);
+  const cost = native.updateMinSqDistances(x, K.rows, K.cols, centers.subarray(2), 2, dist);
+  assertClose([cost], [K.inertia], 1e-12, 'cost after adding all centres');
+  const a = native.kmeansOversample(dist, cost, 10, 3, 1);
+  assert.deepEqual(Array.from(a), Array.from(native.kmeansOversample(dist, cost, 10, 3, 1)));
+  assert.ok(a.every((i) => i < K.rows));
+  const reduced = native.kmeansReduceCandidates(x, K.rows, K.cols, new Float64Array(K.rows).fill(1), 3, 5, 100);
+  const sorted = [0, 1, 2].map((c) => [reduced[2 * c]!, reduced[2 * c + 1]!]).sort((p, q) => p[0]! + p[1]! - q[0]! - q[1]!);
+  // The three blobs are centred at (0,0), (0,6) and (5,5) with sd 0.5 and 30 points each.
+  for (const [c, want] of sorted.map((c, i) => [c, [[0, 0], [0, 6], [5, 5]][i]!] as const)) {
+    assert.ok(Math.hypot(c[0]! - want[0]!, c[1]! - want[1]!) < 0.4, `${c} vs ${want}`);
+  }
+});
+
+test('k-means shape errors name the argument', () => {
+  assert.throws(() => native.lloydPartial(x, K.rows, K.cols, new Float64Array(5), 3), { name: 'RangeError', message: /^centers: expected k\*cols = 3\*2 = 6 values, got 5/ });
+  assert.throws(() => native.kmeansPredict(x, K.rows, K.cols, centers, 3, new Int32Array(2)), { name: 'RangeError', message: /^labels:/ });
+  assert.throws(() => native.kmeansOversample(new Float64Array(3), 1, -1, 0, 0), { name: 'TypeError', message: /^oversampling:/ });
+});
