@@ -3,6 +3,8 @@
 //! Nothing here knows about N-API; `bindings/` converts types and calls in.
 //! Kernels are synchronous and single-threaded: shoal's parallelism is one task per thread.
 
+#[cfg(feature = "cuda")]
+pub mod cuda;
 pub mod error;
 pub mod glm;
 pub mod kmeans;
