@@ -6,18 +6,8 @@
  */
 import { workerData } from 'node:worker_threads';
 import { getOp, runWithContext } from './ops.js';
-import { decodeValue, encodeValue, needsEncoding, type Encoded } from './serialize.js';
-
-/** How values cross to and from a thread: as themselves, or encoded when structured clone would lose them. */
-export type Packed = { v: unknown } | { e: Encoded };
-
-export function pack(value: unknown): Packed {
-  return needsEncoding(value) ? { e: encodeValue(value) } : { v: value };
-}
-
-export function unpack(p: Packed): unknown {
-  return 'e' in p ? decodeValue(p.e.header, p.e.buffers) : p.v;
-}
+import { decodeValue, type Encoded } from './serialize.js';
+import { pack, unpack, type Packed } from './thread-values.js';
 
 export interface ThreadArg { ref?: string; literal?: Encoded }
 export interface ThreadTask {

@@ -9,7 +9,8 @@ import { Actor, newStimulusId, type Handlers, type Logger } from './actor.js';
 import { MinHeap } from './heap.js';
 import type { ComputeTask, DataItem, MsgOf, TaskErred, TaskFinished, WireValue } from './protocol/messages.js';
 import { decodeValue, encodeValue, typeName } from './serialize.js';
-import { pack, unpack, type ThreadArg, type ThreadResult, type ThreadTask } from './task-thread.js';
+import type { ThreadArg, ThreadResult, ThreadTask } from './task-thread.js';
+import { pack, unpack } from './thread-values.js';
 import type { Transport } from './transport.js';
 import { WorkerStore } from './worker-store.js';
 
