@@ -122,3 +122,22 @@ test('releasing a pending key cancels its work and frees inputs nobody else need
   assert.equal(s.tasks.size, 0);
   assert.deepEqual(s.progress.get('c'), { total: 0, finished: 0, erred: 0 });
 });
+
+test('a paused worker gets no new tasks until it resumes', () => {
+  const s = new SchedulerState({ saturation: 1 });
+  s.addWorker('w1', 1, 1e9);
+  s.setPaused('w1', true);
+  s.updateGraph('c', [task('a')], ['a']);
+  assert.deepEqual(computed(s.drain()), []);
+  s.setPaused('w1', false);
+  assert.deepEqual(computed(s.drain()), ['w1:a']);
+});
+
+test('once results prove small, more tasks are sent ahead per thread', () => {
+  const s = new SchedulerState({ saturation: 1, smallResultSaturation: 4 });
+  s.addWorker('w1', 1, 1e9);
+  s.updateGraph('c', Array.from({ length: 10 }, (_, i) => task(`t${i}`, [], i)), Array.from({ length: 10 }, (_, i) => `t${i}`));
+  assert.deepEqual(computed(s.drain()), ['w1:t0'], 'one ahead while result sizes are unknown');
+  s.taskFinished('w1', 't0', 8, 'number');
+  assert.equal(computed(s.drain()).length, 4, 'four ahead once results are small');
+});

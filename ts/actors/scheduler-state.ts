@@ -71,8 +71,14 @@ export interface NewTask {
 export interface SchedulerOptions {
   /** Deaths of a task's thread or worker tolerated before the task errs (KilledWorker). */
   allowedFailures: number;
-  /** Tasks sent ahead per worker thread; more hides round trips, fewer keeps memory and order tight. */
+  /** Tasks sent ahead per worker thread while results are large (or not yet seen). */
   saturation: number;
+  /**
+   * Tasks sent ahead per thread once results prove small (moving average under
+   * 1 MB): tiny tasks need a deep pipeline to amortise round trips and thread
+   * hand-offs, and small results cannot blow up memory.
+   */
+  smallResultSaturation: number;
 }
 
 export interface ClientProgress { total: number; finished: number; erred: number }
@@ -84,10 +90,12 @@ export class SchedulerState {
   private readonly ready = new MinHeap<TaskRecord>((t) => t.priority);
   private out: Instruction[] = [];
   private generation = 0;
+  /** Moving average of result sizes; undefined until the first result. */
+  private avgResultBytes: number | undefined;
   private readonly options: SchedulerOptions;
 
   constructor(options: Partial<SchedulerOptions> = {}) {
-    this.options = { allowedFailures: 3, saturation: 2, ...options };
+    this.options = { allowedFailures: 3, saturation: 2, smallResultSaturation: 32, ...options };
   }
 
   /** Takes the instructions emitted since the last call. */
@@ -264,6 +272,7 @@ export class SchedulerState {
     t.worker = undefined;
     t.state = 'memory';
     t.nbytes = nbytes;
+    this.avgResultBytes = this.avgResultBytes === undefined ? nbytes : 0.95 * this.avgResultBytes + 0.05 * nbytes;
     t.typeName = typeName;
     t.whoHas.add(w);
     w.hasWhat.add(t);
@@ -434,7 +443,8 @@ export class SchedulerState {
   // ---------------- placement ----------------
 
   private slots(w: WorkerRecord): number {
-    return w.nthreads * this.options.saturation;
+    const small = this.avgResultBytes !== undefined && this.avgResultBytes < 1e6;
+    return w.nthreads * (small ? Math.max(this.options.saturation, this.options.smallResultSaturation) : this.options.saturation);
   }
 
   /**
