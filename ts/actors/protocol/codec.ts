@@ -43,6 +43,14 @@ class CheckedByteBuffer extends fb.ByteBuffer {
 
 type B = fb.Builder;
 const str = (b: B, s: string) => b.createString(s);
+/** For strings that repeat within a message (op names, worker ids, type names): stored once. */
+const sstr = (b: B, s: string) => b.createSharedString(s);
+const sstrs = (b: B, xs: string[]) => {
+  const offs = xs.map((x) => b.createSharedString(x));
+  b.startVector(4, offs.length, 4);
+  for (let i = offs.length - 1; i >= 0; i--) b.addOffset(offs[i]!);
+  return b.endVector();
+};
 const strs = (b: B, xs: string[]) => {
   const offs = xs.map((x) => b.createString(x));
   b.startVector(4, offs.length, 4);
@@ -79,18 +87,18 @@ function encodeBody(b: B, m: Msg): number {
     case 'Heartbeat': return P.Heartbeat.createHeartbeat(b, str(b, m.workerId), big(m.memory), big(m.spilled), m.executing, m.queued, m.paused);
     case 'UpdateGraph': {
       const ts = m.tasks.map((t: TaskDef) =>
-        P.TaskDef.createTaskDef(b, str(b, t.key), str(b, t.op), args(b, t.args), strs(b, t.dependencies), big(t.priority), t.retries));
+        P.TaskDef.createTaskDef(b, str(b, t.key), sstr(b, t.op), args(b, t.args), strs(b, t.dependencies), big(t.priority), t.retries));
       return P.UpdateGraph.createUpdateGraph(b, str(b, m.clientId), tables(b, ts), strs(b, m.wanted));
     }
     case 'ComputeTasks': {
       const ts = m.tasks.map((t) => {
-        const wh = tables(b, t.whoHas.map((w) => P.WhoHas.createWhoHas(b, str(b, w.key), strs(b, w.workers))));
-        return P.ComputeTask.createComputeTask(b, str(b, t.key), str(b, t.op), args(b, t.args), wh, big(t.priority));
+        const wh = tables(b, t.whoHas.map((w) => P.WhoHas.createWhoHas(b, str(b, w.key), sstrs(b, w.workers))));
+        return P.ComputeTask.createComputeTask(b, str(b, t.key), sstr(b, t.op), args(b, t.args), wh, big(t.priority));
       });
       return P.ComputeTasks.createComputeTasks(b, tables(b, ts));
     }
     case 'TasksDone': {
-      const f = tables(b, m.finished.map((t) => P.TaskFinished.createTaskFinished(b, str(b, t.key), big(t.nbytes), str(b, t.typeName))));
+      const f = tables(b, m.finished.map((t) => P.TaskFinished.createTaskFinished(b, str(b, t.key), big(t.nbytes), sstr(b, t.typeName))));
       const e = tables(b, m.erred.map((t) =>
         P.TaskErred.createTaskErred(b, str(b, t.key), str(b, t.errorType), str(b, t.message), str(b, t.stack), t.threadDied)));
       return P.TasksDone.createTasksDone(b, str(b, m.workerId), f, e);
@@ -107,7 +115,7 @@ function encodeBody(b: B, m: Msg): number {
     case 'StealResponse': return P.StealResponse.createStealResponse(b, str(b, m.workerId), strs(b, m.stolen));
     case 'KeysUpdate': {
       const mem = tables(b, m.memory.map((k) =>
-        P.KeyInMemory.createKeyInMemory(b, str(b, k.key), strs(b, k.workers), big(k.nbytes), str(b, k.typeName))));
+        P.KeyInMemory.createKeyInMemory(b, str(b, k.key), sstrs(b, k.workers), big(k.nbytes), sstr(b, k.typeName))));
       const err = tables(b, m.erred.map((k) =>
         P.KeyErred.createKeyErred(b, str(b, k.key), str(b, k.errorType), str(b, k.message), str(b, k.stack), str(b, k.workerId), k.cancelled)));
       return P.KeysUpdate.createKeysUpdate(b, mem, err);
