@@ -73,7 +73,7 @@ pub fn lloyd_partial<T: Element>(
             return Ok(out);
         }
     }
-    lloyd_rows(x, cols, centers, k, weights, labels, &mut out);
+    lloyd_rows::<T, false>(x, cols, centers, k, weights, labels, &mut out);
     Ok(out)
 }
 
@@ -89,14 +89,14 @@ unsafe fn lloyd_rows_avx2<T: Element>(
     labels: Option<&mut [i32]>,
     out: &mut LloydPartial,
 ) {
-    lloyd_rows(x, cols, centers, k, weights, labels, out)
+    lloyd_rows::<T, true>(x, cols, centers, k, weights, labels, out)
 }
 
 /// Distances are computed for all centres at once from centres stored transposed
 /// (`cols x k`), so the innermost loop runs over contiguous centres and vectorises;
 /// exact differences (no ‖x‖²−2x·c+‖c‖² cancellation) keep distances ≥ 0.
 #[inline(always)]
-fn lloyd_rows<T: Element>(
+fn lloyd_rows<T: Element, const FMA: bool>(
     x: &[T],
     cols: usize,
     centers: &[f64],
@@ -108,15 +108,15 @@ fn lloyd_rows<T: Element>(
     // Small k (the common case) gets a fixed-width version: the distance loop and the
     // branch-free argmin are fully unrolled; padding centres sit at +inf, never chosen.
     match k {
-        1..=4 => lloyd_rows_fixed::<T, 4>(x, cols, centers, k, weights, labels, out),
-        5..=8 => lloyd_rows_fixed::<T, 8>(x, cols, centers, k, weights, labels, out),
-        9..=16 => lloyd_rows_fixed::<T, 16>(x, cols, centers, k, weights, labels, out),
+        1..=4 => lloyd_rows_fixed::<T, 4, FMA>(x, cols, centers, k, weights, labels, out),
+        5..=8 => lloyd_rows_fixed::<T, 8, FMA>(x, cols, centers, k, weights, labels, out),
+        9..=16 => lloyd_rows_fixed::<T, 16, FMA>(x, cols, centers, k, weights, labels, out),
         _ => lloyd_rows_any(x, cols, centers, k, weights, labels, out),
     }
 }
 
 #[inline(always)]
-fn lloyd_rows_fixed<T: Element, const KP: usize>(
+fn lloyd_rows_fixed<T: Element, const KP: usize, const FMA: bool>(
     x: &[T],
     cols: usize,
     centers: &[f64],
@@ -138,7 +138,8 @@ fn lloyd_rows_fixed<T: Element, const KP: usize>(
             let xj = v.to_f64();
             for c in 0..KP {
                 let t = xj - cc[c];
-                d[c] += t * t;
+                // Fused in the AVX2+FMA build (mul_add is a libm call without hardware FMA).
+                d[c] = if FMA { t.mul_add(t, d[c]) } else { d[c] + t * t };
             }
         }
         // Branch-free argmin: the minimum by a min-reduction, then the first centre equal

@@ -95,8 +95,10 @@ pub fn gram<T: Element>(x: &[T], y: Option<&[T]>, rows: usize, cols: usize) -> R
     Ok(gram_portable(x, y, rows, cols))
 }
 
-/// Rows per panel of the AVX2 Gram path: a panel of 100 columns is 200 KiB, inside L2.
-pub const PANEL: usize = 256;
+/// Rows per panel of the AVX2 Gram path, tuned by bench/kernels.ts on 1e6 x 100: a column of
+/// 96 rows (768 B) avoids the 4 KiB aliasing of power-of-two strides, and the panel of 100
+/// columns (75 KiB) stays in L2 while each 4x3 block's 7 columns (5 KiB) sit in L1.
+pub const PANEL: usize = 96;
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
@@ -104,7 +106,7 @@ unsafe fn gram_panels_avx2<T: Element>(x: &[T], y: Option<&[T]>, rows: usize, co
     use std::arch::x86_64::*;
     let p = cols;
     let pp = (p + 3) / 4 * 4; // columns padded to the 4-wide i-block with zero columns
-    let mut g = vec![0.0f64; pp * pp];
+    let mut g4 = vec![0.0f64; pp * pp * 4];
     let mut pt = vec![0.0f64; pp * PANEL]; // column-major panel: column i at pt[i*PANEL..]
     let mut yp = vec![0.0f64; PANEL];
     let mut xty = vec![0.0f64; if y.is_some() { p } else { 0 }];
@@ -140,10 +142,12 @@ unsafe fn gram_panels_avx2<T: Element>(x: &[T], y: Option<&[T]>, rows: usize, co
         while ib < pp {
             let mut jb = ib;
             while jb < pp {
-                let j2 = if jb + 1 < pp { 2 } else { 1 };
-                let mut acc = [[_mm256_setzero_pd(); 2]; 4];
+                // 4 x 3 block: 12 accumulators + 3 b vectors + 1 a vector = the 16 ymm registers.
+                let jn = (pp - jb).min(3);
+                let mut acc = [[_mm256_setzero_pd(); 3]; 4];
                 let bcol0 = base.add(jb * PANEL);
-                let bcol1 = base.add((jb + j2 - 1) * PANEL);
+                let bcol1 = base.add((jb + 1.min(jn - 1)) * PANEL);
+                let bcol2 = base.add((jb + 2.min(jn - 1)) * PANEL);
                 let a0 = base.add(ib * PANEL);
                 let a1 = base.add((ib + 1) * PANEL);
                 let a2 = base.add((ib + 2) * PANEL);
@@ -152,28 +156,33 @@ unsafe fn gram_panels_avx2<T: Element>(x: &[T], y: Option<&[T]>, rows: usize, co
                 while t < PANEL {
                     let b0 = _mm256_loadu_pd(bcol0.add(t));
                     let b1 = _mm256_loadu_pd(bcol1.add(t));
+                    let b2 = _mm256_loadu_pd(bcol2.add(t));
                     let v0 = _mm256_loadu_pd(a0.add(t));
                     acc[0][0] = _mm256_fmadd_pd(v0, b0, acc[0][0]);
                     acc[0][1] = _mm256_fmadd_pd(v0, b1, acc[0][1]);
+                    acc[0][2] = _mm256_fmadd_pd(v0, b2, acc[0][2]);
                     let v1 = _mm256_loadu_pd(a1.add(t));
                     acc[1][0] = _mm256_fmadd_pd(v1, b0, acc[1][0]);
                     acc[1][1] = _mm256_fmadd_pd(v1, b1, acc[1][1]);
+                    acc[1][2] = _mm256_fmadd_pd(v1, b2, acc[1][2]);
                     let v2 = _mm256_loadu_pd(a2.add(t));
                     acc[2][0] = _mm256_fmadd_pd(v2, b0, acc[2][0]);
                     acc[2][1] = _mm256_fmadd_pd(v2, b1, acc[2][1]);
+                    acc[2][2] = _mm256_fmadd_pd(v2, b2, acc[2][2]);
                     let v3 = _mm256_loadu_pd(a3.add(t));
                     acc[3][0] = _mm256_fmadd_pd(v3, b0, acc[3][0]);
                     acc[3][1] = _mm256_fmadd_pd(v3, b1, acc[3][1]);
+                    acc[3][2] = _mm256_fmadd_pd(v3, b2, acc[3][2]);
                     t += 4;
                 }
+                // Lane-wise accumulation across panels; lanes are summed once at the end.
                 for a in 0..4 {
-                    for b in 0..j2 {
-                        let mut lanes = [0.0f64; 4];
-                        _mm256_storeu_pd(lanes.as_mut_ptr(), acc[a][b]);
-                        g[(ib + a) * pp + jb + b] += (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+                    for b in 0..jn {
+                        let cell = g4.as_mut_ptr().add(((ib + a) * pp + jb + b) * 4);
+                        _mm256_storeu_pd(cell, _mm256_add_pd(_mm256_loadu_pd(cell), acc[a][b]));
                     }
                 }
-                jb += 2;
+                jb += 3;
             }
             ib += 4;
         }
@@ -183,7 +192,8 @@ unsafe fn gram_panels_avx2<T: Element>(x: &[T], y: Option<&[T]>, rows: usize, co
     let mut xtx = vec![0.0f64; p * p];
     for i in 0..p {
         for j in i..p {
-            let v = g[i * pp + j];
+            let l = &g4[(i * pp + j) * 4..(i * pp + j) * 4 + 4];
+            let v = (l[0] + l[1]) + (l[2] + l[3]);
             xtx[i * p + j] = v;
             xtx[j * p + i] = v;
         }
