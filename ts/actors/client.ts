@@ -15,7 +15,7 @@ import { decodeValue, encodeValue } from './serialize.js';
 import type { Transport } from './transport.js';
 
 export interface ComputeOptions {
-  /** Show a terminal progress bar (stderr) while the graph runs. */
+  /** Show a terminal progress bar (stderr) until the wanted keys are done (compute and persist). */
   progress?: boolean;
   /** Times a task that throws is run again before its error is final (default 0). */
   retries?: number;
@@ -87,11 +87,9 @@ export class Client extends Actor implements FutureOwner {
    */
   async compute(graph: Graph, keys: string[], options: ComputeOptions = {}): Promise<unknown[]> {
     const futures = this.persist(graph, keys, options);
-    const bar = options.progress ? new ProgressBar(this.feed, graph.size) : undefined;
     try {
       return await this.gather(futures);
     } finally {
-      bar?.finish();
       for (const f of futures) f.release();
     }
   }
@@ -114,6 +112,11 @@ export class Client extends Actor implements FutureOwner {
       tasks.push({ key, op: spec.op, args: this.encodeArgs(key, spec, attachments), dependencies: deps.get(key)!, priority: priority.get(key)!, retries });
     }
     const futures = keys.map((k) => new Future(this, this.stateOf(k)));
+    if (options.progress) {
+      // The bar runs until every wanted key is done (or erred); persist itself returns at once.
+      const bar = new ProgressBar(this.feed, graph.size);
+      void Promise.allSettled(futures.map((f) => f.wait())).then(() => bar.finish());
+    }
     this.send(this.schedulerAddress, { type: 'UpdateGraph', clientId: this.address, tasks, wanted: keys }, newStimulusId('update-graph'), attachments);
     return futures;
   }
