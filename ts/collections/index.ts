@@ -3,7 +3,6 @@ export { ShoalArray, LazyScalar, where, type ArrayMeta, type ArrayOperand } from
 export type { ComputeOptions as CollectionComputeOptions } from './graph/compute.js';
 export { fromArray, fromDelayed, concatenate, random, normal, uniform, chunkSizes, type DelayedBlock, type RandomOptions } from './array/create.js';
 export type { DType, ChunkLike } from './array/dtype.js';
-export { rngBackend } from './array/rng.js';
 export { makeBlobs, makeClassification, makeRegression, type MakeBlobsOptions, type MakeClassificationOptions, type MakeRegressionOptions } from './datasets/synthetic.js';
 export { makeTaxi, taxiPartition, TAXI_COLUMNS, type MakeTaxiOptions } from './datasets/taxi.js';
 export { DataFrame, LazyValue, getDummies, type FrameMeta, type GetDummiesOptions } from './dataframe/dataframe.js';

@@ -19,16 +19,15 @@ function shapeOf(s: RandomChunkSpec): number[] {
   return s.cols === null ? [s.rows] : [s.rows, s.cols];
 }
 
-function filled(s: RandomChunkSpec, fill: (out: Float64Array) => void): ChunkLike {
+function filled(s: RandomChunkSpec, fill: (out: Float64Array | Float32Array) => void): ChunkLike {
   const n = s.rows * (s.cols ?? 1);
-  if (s.dtype === 'float64') {
-    const out = allocShared('float64', n) as Float64Array;
+  const out = allocShared(s.dtype, n);
+  if (out instanceof Float64Array || out instanceof Float32Array) {
     fill(out);
     return { data: out, shape: shapeOf(s) };
   }
   const tmp = new Float64Array(n);
   fill(tmp);
-  const out = allocShared(s.dtype, n);
   out.set(tmp);
   return { data: out, shape: shapeOf(s) };
 }

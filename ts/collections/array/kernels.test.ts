@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readReference } from '../testdata.js';
 import { toChunk, momentsPartial, momentsCombine, momentsFinalize, extremaPartial, extremaCombine, extremaFinalize, rowReduce, sliceRows, selectCols, elemwise, where, concatRows, countStrided } from './kernels.js';
 import type { ChunkLike } from './dtype.js';
-import { tsFillNormal, tsFillUniform } from './rng.js';
+import { fillNormal, fillUniform } from './rng.js';
 
 const sum = (a: ArrayLike<number>): number => Array.from(a).reduce((x, y) => x + y, 0);
 const ref = readReference('array_reference.json');
@@ -73,11 +73,11 @@ test('element-wise arithmetic with per-column broadcasting and where', () => {
   assert.throws(() => elemwise('add', chunks()[1], toChunk([1, 2, 3], [3], 'float64'), 'float64'), /operand: expected shape/);
 });
 
-test('the TypeScript RNG fallback: reproducible per (seed, stream), moments of N(3, 2) and U(-1, 4)', () => {
+test('per-chunk random fills: reproducible per (seed, stream), moments of N(3, 2) and U(-1, 4)', () => {
   const a = new Float64Array(200_000), b = new Float64Array(200_000), c = new Float64Array(10);
-  tsFillNormal(a, 7, 3, 3, 2);
-  tsFillNormal(b, 7, 3, 3, 2);
-  tsFillNormal(c, 7, 4, 3, 2);
+  fillNormal(a, 7, 3, 3, 2);
+  fillNormal(b, 7, 3, 3, 2);
+  fillNormal(c, 7, 4, 3, 2);
   assert.deepEqual(a, b);
   assert.notDeepEqual(a.subarray(0, 10), c);
   const m = momentsFinalize(momentsPartial({ data: a, shape: [a.length] }, null), 'mean', 0)[0];
@@ -85,7 +85,7 @@ test('the TypeScript RNG fallback: reproducible per (seed, stream), moments of N
   // standard errors: 2/sqrt(n) = 0.0045 for the mean, ~0.0032 for the std
   assert.ok(Math.abs(m - 3) < 0.03, `mean ${m}`);
   assert.ok(Math.abs(s - 2) < 0.02, `std ${s}`);
-  tsFillUniform(a, 1, 0, -1, 4);
+  fillUniform(a, 1, 0, -1, 4);
   const e = extremaPartial({ data: a, shape: [a.length] }, null);
   assert.ok(e.min[0] >= -1 && e.max[0] < 4);
   const um = momentsFinalize(momentsPartial({ data: a, shape: [a.length] }, null), 'mean', 0)[0];

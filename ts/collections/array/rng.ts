@@ -1,24 +1,27 @@
 /**
- * Seeded random fills for per-chunk generation.
+ * Seeded random numbers for per-chunk generation.
  *
- * Chunk i of a random array fills from `(seed, stream = i)`, so its values
- * depend only on the seed and its position — never on which worker or thread
- * made it, or how many there are. The native kernels (`native.fillNormal`,
- * `native.fillUniform`) are used when the addon has them; the TypeScript
- * fallback below (xoshiro128** seeded through splitmix32, Box–Muller) keeps the
- * same contract so the library works while the addon lacks them.
+ * Chunk i of a random array fills from `(seed, stream = i)` with the native
+ * counter-based kernels (`native.fillNormal` / `fillUniform`, Philox4x32-10),
+ * so its values depend only on the seed and its position — never on which
+ * worker or thread made it, or how many there are.
+ *
+ * Small client-side draws (cluster centres, coefficients, split assignments,
+ * the taxi generator's rows) use `uniformSource`, a sequential xoshiro128**
+ * stream keyed the same way.
  */
 import { native } from '../../native.js';
 
-type NativeFills = {
-  fillNormal?: (out: Float64Array, seed: number, stream: number, mean: number, std: number) => void;
-  fillUniform?: (out: Float64Array, seed: number, stream: number, low: number, high: number) => void;
-};
-const nativeFills = native as unknown as NativeFills;
+/** Fills `out` with U[low, high) draws of `stream` under `seed`. */
+export function fillUniform(out: Float64Array | Float32Array, seed: number, stream: number, low: number, high: number): void {
+  if (out instanceof Float32Array) native.fillUniformF32(out, seed, stream, low, high);
+  else native.fillUniform(out, seed, stream, low, high);
+}
 
-/** Which generator fills random chunks: `'native'` (Rust kernels) or `'ts'` (the fallback). */
-export function rngBackend(): 'native' | 'ts' {
-  return typeof nativeFills.fillNormal === 'function' && typeof nativeFills.fillUniform === 'function' ? 'native' : 'ts';
+/** Fills `out` with N(mean, std²) draws of `stream` under `seed`. */
+export function fillNormal(out: Float64Array | Float32Array, seed: number, stream: number, mean: number, std: number): void {
+  if (out instanceof Float32Array) native.fillNormalF32(out, seed, stream, mean, std);
+  else native.fillNormal(out, seed, stream, mean, std);
 }
 
 function splitmix32(state: number): () => number {
@@ -32,8 +35,12 @@ function splitmix32(state: number): () => number {
   };
 }
 
-/** xoshiro128** keyed by (seed, stream); returns uniform doubles in [0, 1) with 53 random bits. */
-export function tsUniformSource(seed: number, stream: number): () => number {
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+/** xoshiro128** keyed by (seed, stream): a function returning uniform doubles in [0, 1) with 53 random bits. */
+export function uniformSource(seed: number, stream: number): () => number {
   const mix = splitmix32((seed >>> 0) ^ Math.imul(stream >>> 0, 0x632be5ab) ^ Math.imul(Math.floor(seed / 2 ** 32), 0x1b873593));
   let a = mix(), b = mix(), c = mix(), d = mix();
   if ((a | b | c | d) === 0) a = 1;
@@ -44,40 +51,4 @@ export function tsUniformSource(seed: number, stream: number): () => number {
     return r;
   };
   return () => ((next32() >>> 5) * 67108864 + (next32() >>> 6)) / 9007199254740992;
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
-}
-
-/** TypeScript fallback of `native.fillUniform`. */
-export function tsFillUniform(out: Float64Array, seed: number, stream: number, low: number, high: number): void {
-  const u = tsUniformSource(seed, stream);
-  for (let i = 0; i < out.length; i++) out[i] = low + (high - low) * u();
-}
-
-/** TypeScript fallback of `native.fillNormal` (Box–Muller, both values used). */
-export function tsFillNormal(out: Float64Array, seed: number, stream: number, mean: number, std: number): void {
-  const u = tsUniformSource(seed, stream);
-  for (let i = 0; i < out.length; i += 2) {
-    const r = Math.sqrt(-2 * Math.log(1 - u()));
-    const t = 2 * Math.PI * u();
-    out[i] = mean + std * r * Math.cos(t);
-    if (i + 1 < out.length) out[i + 1] = mean + std * r * Math.sin(t);
-  }
-}
-
-export function fillUniform(out: Float64Array, seed: number, stream: number, low: number, high: number): void {
-  if (nativeFills.fillUniform) nativeFills.fillUniform(out, seed, stream, low, high);
-  else tsFillUniform(out, seed, stream, low, high);
-}
-
-export function fillNormal(out: Float64Array, seed: number, stream: number, mean: number, std: number): void {
-  if (nativeFills.fillNormal) nativeFills.fillNormal(out, seed, stream, mean, std);
-  else tsFillNormal(out, seed, stream, mean, std);
-}
-
-/** A small seeded source for client-side choices (cluster centres, coefficients). */
-export function uniformSource(seed: number, stream: number): () => number {
-  return tsUniformSource(seed, stream);
 }

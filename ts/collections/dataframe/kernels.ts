@@ -5,7 +5,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { allocShared, type ChunkLike } from '../array/dtype.js';
-import { tsUniformSource } from '../array/rng.js';
+import { uniformSource } from '../array/rng.js';
 import { bitmapOf, filterTable, numericVector, toFloat64, validityOf } from './arrow-util.js';
 import { evaluate, type Evaluated, type Expr } from './expr.js';
 
@@ -96,7 +96,7 @@ export function splitPiece(table: arrow.Table, k: number, j: number): arrow.Tabl
  * so the splits are disjoint and cover the partition.
  */
 export function randomSplitPiece(table: arrow.Table, fracs: number[], seed: number, partition: number, which: number): arrow.Table {
-  const u = tsUniformSource(seed, partition);
+  const u = uniformSource(seed, partition);
   const total = fracs.reduce((a, b) => a + b, 0);
   const lo = fracs.slice(0, which).reduce((a, b) => a + b, 0) / total;
   const hi = lo + fracs[which] / total;
