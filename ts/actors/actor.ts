@@ -44,6 +44,7 @@ export abstract class Actor {
       this.log(`${this.address}: rejected a message`, err);
       return;
     }
+    this.touched(env.sender);
     const handler = this.handlers[env.msg.type] as ((m: Msg, e: Envelope) => void) | undefined;
     if (handler === undefined) {
       this.rejected++;
@@ -56,6 +57,9 @@ export abstract class Actor {
       this.log(`${this.address}: handler for ${env.msg.type} from ${env.sender} failed`, err);
     }
   }
+
+  /** Called with the sender of every well-formed message (liveness tracking). */
+  protected touched(_sender: string): void {}
 
   /** A peer vanished without unregistering; the scheduler overrides this. */
   protected peerLost(_peer: string): void {}

@@ -58,3 +58,19 @@ test('bad options are rejected naming the option', async () => {
   await assert.rejects(Client.local({ memoryLimit: 'huge' }), /memoryLimit must look like '2GB'/);
   await assert.rejects(Client.local({ workerModules: ['/nonexistent/ops.js'] }), /Cannot find module|ERR_MODULE_NOT_FOUND|nonexistent/);
 });
+
+test('a worker that falls silent is taken for dead after workerTtlMs and its work is redone', async () => {
+  const logged: string[] = [];
+  const client = await Client.local({ nWorkers: 2, threadsPerWorker: 1, heartbeatMs: 20, workerTtlMs: 200, log: (m) => logged.push(m) });
+  try {
+    const cluster = client.cluster!;
+    const xs = client.map<number>('core.identity', Array.from({ length: 10 }, (_, i) => i));
+    await Promise.all(xs.map((f) => f.wait()));
+    const victim = cluster.workers[0]!.address;
+    await cluster.silenceWorker(victim);
+    assert.deepEqual(await client.gather(xs), Array.from({ length: 10 }, (_, i) => i));
+    assert.ok(logged.some((m) => m.includes(`worker ${victim} silent`)), 'the scheduler noticed the silence');
+  } finally {
+    await client.close();
+  }
+});

@@ -31,6 +31,10 @@ export interface LocalClusterOptions {
   spillDir?: string;
   /** Tasks sent ahead per worker thread while results are large (default 2; 32 once results prove under 1 MB). */
   saturation?: number;
+  /** How often workers report to the scheduler (default 1000 ms). */
+  heartbeatMs?: number;
+  /** A worker silent this long is taken for dead (default 30 000 ms). */
+  workerTtlMs?: number;
   log?: Logger;
 }
 
@@ -58,7 +62,7 @@ export class LocalCluster {
 
   private constructor(readonly options: Required<Pick<LocalClusterOptions, 'nWorkers' | 'threadsPerWorker'>> & { memoryLimit: number; modules: string[] } & LocalClusterOptions) {
     this.scheduler = new Scheduler(this.transport, 'scheduler', {
-      allowedFailures: options.allowedFailures ?? 3, saturation: options.saturation ?? 2,
+      allowedFailures: options.allowedFailures ?? 3, saturation: options.saturation ?? 2, workerTtlMs: options.workerTtlMs,
     }, options.log);
   }
 
@@ -83,7 +87,7 @@ export class LocalCluster {
     const o = this.options;
     const w = new Worker(this.transport, {
       id: `worker-${this.counter++}`, scheduler: this.scheduler.address, threads: o.threadsPerWorker, memoryLimit: o.memoryLimit,
-      modules: o.modules, spillTarget: o.spillTarget, pauseFraction: o.pauseFraction, spillDir: o.spillDir, log: o.log,
+      modules: o.modules, spillTarget: o.spillTarget, pauseFraction: o.pauseFraction, spillDir: o.spillDir, heartbeatMs: o.heartbeatMs, log: o.log,
     });
     this.workers.push(w);
     return w;
@@ -92,6 +96,14 @@ export class LocalCluster {
   /** Worker addresses, for scatter. */
   get workerAddresses(): string[] {
     return this.workers.map((w) => w.address);
+  }
+
+  /** Stops a worker silently: no goodbye and no transport notice, as a hung or partitioned host. */
+  async silenceWorker(address: string): Promise<void> {
+    const i = this.workers.findIndex((w) => w.address === address);
+    if (i < 0) throw new RangeError(`silenceWorker: no worker ${address}; have ${this.workerAddresses.join(', ')}`);
+    const [w] = this.workers.splice(i, 1);
+    await w!.shutdown();
   }
 
   /**

@@ -24,6 +24,7 @@ export class Scheduler extends Actor {
   protected readonly handlers: Handlers = {
     RegisterWorker: (m) => {
       this.workers.add(m.workerId);
+      this.lastSeen.set(m.workerId, Date.now());
       this.state.addWorker(m.workerId, m.nthreads, m.memoryLimit);
     },
     RegisterClient: (m) => void this.clients.add(m.clientId),
@@ -47,14 +48,38 @@ export class Scheduler extends Actor {
     StealResponse: (m) => this.state.stealResponse(m.workerId, m.stolen),
   };
 
-  constructor(transport: Transport, address = 'scheduler', options: Partial<SchedulerOptions> = {}, log?: Logger) {
+  /** When each worker was last heard from (any message counts as a heartbeat). */
+  private readonly lastSeen = new Map<string, number>();
+  private readonly reaper: NodeJS.Timeout;
+
+  /**
+   * `workerTtlMs`: a worker silent for this long is taken for dead (its tasks
+   * rerun, its results recomputed) — the only sign of death over a network.
+   */
+  constructor(transport: Transport, address = 'scheduler', options: Partial<SchedulerOptions> & { workerTtlMs?: number } = {}, log?: Logger) {
     super(transport, address, log);
     this.state = new SchedulerState(options);
+    const ttl = options.workerTtlMs ?? 30_000;
+    this.reaper = setInterval(() => {
+      const now = Date.now();
+      for (const [w, t] of this.lastSeen) {
+        if (now - t > ttl) {
+          this.log(`${this.address}: worker ${w} silent for ${now - t} ms; taken for dead`);
+          this.forget(w);
+        }
+      }
+      this.flush();
+    }, Math.max(10, Math.min(1000, ttl / 3)));
+    this.reaper.unref();
   }
 
   override receive(bytes: Uint8Array, attachments: ArrayBufferView[]): void {
     super.receive(bytes, attachments);
     this.flush();
+  }
+
+  protected override touched(sender: string): void {
+    if (this.lastSeen.has(sender)) this.lastSeen.set(sender, Date.now());
   }
 
   protected override peerLost(peer: string): void {
@@ -63,6 +88,7 @@ export class Scheduler extends Actor {
   }
 
   private forget(id: string): void {
+    this.lastSeen.delete(id);
     if (this.workers.delete(id)) this.state.removeWorker(id);
     if (this.clients.delete(id)) this.state.removeClient(id);
   }
@@ -152,6 +178,7 @@ export class Scheduler extends Actor {
   }
 
   override close(): void {
+    clearInterval(this.reaper);
     for (const t of this.progressTimers.values()) clearTimeout(t);
     super.close();
   }
