@@ -2,7 +2,8 @@
  * Column expressions bound to a DataFrame: `df.col('fare_amount').div(df.col('trip_distance'))`,
  * `df.col('tpep_pickup_datetime').dt.hour`. They build an `Expr` tree checked
  * against the frame's schema at once (unknown columns and wrong types throw
- * here), and run per partition inside `assign`/`filter`.
+ * here), and run per partition inside `assign`/`filter`. An expression only
+ * names columns: it is evaluated row by row on the frame it is used in.
  */
 import type { DataFrame, LazyValue } from './dataframe.js';
 import type { ColumnStat } from './stats.js';
@@ -41,9 +42,6 @@ export class Column {
   derive(expr: Expr): Column { return new Column(this.frame, expr, this.name); }
 
   private bin(op: ExprBinaryOp, other: ColumnLike): Column {
-    if (other instanceof Column && other.frame !== this.frame && other.frame.layersToken !== this.frame.layersToken) {
-      throw new RangeError(`${op}: both columns must come from the same DataFrame (partitions align only there)`);
-    }
     return this.derive({ kind: 'bin', op, left: this.expr, right: exprOf(other) });
   }
 

@@ -62,6 +62,9 @@ test('filter, assign with column expressions and datetime fields, dropna', async
   const df = await readParquet(testdataPath('frame.parquet'));
   const kept = df.filter(df.col('trip_distance').gt(2).and(df.col('payment_type').eq(1)));
   const t = await kept.compute();
+  // an expression built on df is evaluated on the filtered frame's rows
+  const keptFares = await kept.assign({ twice: df.col('fare_amount').mul(2) }).select(['twice']).compute();
+  assert.deepEqual(numbers(keptFares.getChild('twice')!), numbers(t.getChild('fare_amount')!).map((x) => 2 * x));
   assert.equal(t.numRows, ref.filter_dist_gt2_card.rows);
   near(numbers(t.getChild('fare_amount')!).reduce((a, b) => a + b, 0), ref.filter_dist_gt2_card.fare_sum);
   const withFeatures = df.assign({
@@ -172,6 +175,8 @@ test('bad input is rejected at the call with the column named', async () => {
   assert.throws(() => df.col('tpep_pickup_datetime').add(1), /add: expected numeric operands, got timestamp and int32/);
   assert.throws(() => df.col('fare_amount').dt.hour, /dt.hour: expected a datetime column, got float64/);
   assert.throws(() => df.filter(df.col('fare_amount')), /predicate: expected a boolean column, got float64/);
+  assert.throws(() => df.select(['VendorID']).filter(df.col('fare_amount').gt(1)), /no column named 'fare_amount'/);
+  assert.throws(() => df.select(['VendorID']).assign({ x: df.col('fare_amount') }), /no column named 'fare_amount'/);
   assert.throws(() => getDummies(df, { columns: ['payment_type'] }), /'payment_type' has no known categories; call await df.categorize/);
   assert.throws(() => df.corr(['store_and_fwd_flag']), /'store_and_fwd_flag' is (Large)?Utf8, expected a numeric column/);
   const bad = join(dir, 'bad.parquet');

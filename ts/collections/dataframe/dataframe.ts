@@ -49,8 +49,6 @@ export class DataFrame {
 
   get columns(): string[] { return this.schema.fields.map((f) => f.name); }
   get npartitions(): number { return this.keys.length; }
-  /** identifies the partitioning: columns of frames with the same token align row by row */
-  get layersToken(): string { return tokenize(this.keys); }
   get dtypes(): Record<string, string> { return Object.fromEntries(this.schema.fields.map((f) => [f.name, String(f.type)])); }
 
   private meta(patch: Partial<FrameMeta> = {}): FrameMeta {
@@ -94,10 +92,10 @@ export class DataFrame {
 
   /** Adds or replaces columns with expressions or constants. */
   assign(columns: Record<string, ColumnLike>): DataFrame {
-    const exprs: [string, Expr][] = Object.entries(columns).map(([name, v]) => {
-      if (v instanceof Column && v.frame.layersToken !== this.layersToken) throw new RangeError(`assign: column '${name}' comes from another DataFrame; its partitions do not align with this one`);
-      return [name, v instanceof Column ? v.expr : { kind: 'lit', value: v }];
-    });
+    // Expressions are row-wise and name columns, so they are evaluated on this
+    // frame's partitions whichever frame built them (as polars' `pl.col`):
+    // `df.filter(…).assign({ h: df.col('t').dt.hour })` means the kept rows' hours.
+    const exprs: [string, Expr][] = Object.entries(columns).map(([name, v]) => [name, v instanceof Column ? v.expr : { kind: 'lit', value: v }]);
     const fields = [...this.schema.fields];
     for (const [name, e] of exprs) {
       const probe = new Column(this, e, name);
@@ -114,6 +112,7 @@ export class DataFrame {
   filter(predicate: Column): DataFrame {
     if (!(predicate instanceof Column)) throw new TypeError(`predicate: expected a boolean Column (df.col('x').gt(1)), got ${describeValue(predicate)}`);
     if (predicate.type !== 'bool') throw new TypeError(`predicate: expected a boolean column, got ${predicate.type}`);
+    new Column(this, predicate.expr, predicate.name); // its columns must exist here (throws naming them)
     return this.partitionwise('filter', 'frame.filter', [predicate.expr], this.meta({ lengths: this.lengths.map(() => NaN) }));
   }
 
