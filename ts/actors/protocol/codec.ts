@@ -148,8 +148,10 @@ const list = <T>(n: number, f: (i: number) => T): T[] => {
   return out;
 };
 const num = (x: bigint) => Number(x);
+// The header is copied out of the envelope: a view would keep the whole envelope
+// alive and be cloned whole (with the entire envelope) when posted to a thread.
 const dvalue = (v: P.Value | null): WireValue | undefined =>
-  v === null ? undefined : { header: v.headerArray() ?? new Uint8Array(0), buffers: list(v.buffersLength(), (i) => v.buffers(i)!) };
+  v === null ? undefined : { header: (v.headerArray() ?? new Uint8Array(0)).slice(), buffers: list(v.buffersLength(), (i) => v.buffers(i)!) };
 const dargs = (n: number, get: (i: number) => P.Arg | null): WireArg[] =>
   list(n, (i) => {
     const a = get(i)!;
