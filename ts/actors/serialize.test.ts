@@ -98,3 +98,21 @@ test('WorkerStore spills least recently used results past its target and reads t
     store.close();
   }
 });
+
+test('WorkerStore pauses while a result it cannot spill keeps memory past the pause fraction', () => {
+  const store = new WorkerStore({ memoryLimit: 10_000, target: 0.5, pause: 0.8 });
+  try {
+    store.put('small', new Float64Array(100));
+    assert.equal(store.paused, false);
+    // 9.6 KB: everything else spills, but the newest result stays in memory (it is in use).
+    store.put('huge', new Float64Array(1200));
+    assert.equal(store.has('small'), true);
+    assert.ok(store.spilledBytes > 0, 'small went to disk');
+    assert.equal(store.paused, true);
+    store.delete('huge');
+    assert.equal(store.paused, false);
+    assert.deepEqual(store.get('small'), new Float64Array(100));
+  } finally {
+    store.close();
+  }
+});
