@@ -4,3 +4,4 @@
  */
 import './actors/core-ops.js';
 import './collections/ops.js';
+import './ml/ops.js';

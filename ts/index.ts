@@ -2,3 +2,4 @@
 export { native } from './native.js';
 export * from './actors/mod.js';
 export * from './collections/index.js';
+export * from './ml/index.js';

@@ -1,0 +1,82 @@
+"""scikit-learn reference numbers for shoal's ml tests.
+
+Run from the repository root (the venv comes from bench/setup.sh):
+
+    bench/.venv/bin/python scripts/reference/ml_reference.py > ts/ml/testdata/sklearn.json
+
+The inputs are generated here with a fixed seed and written into the JSON, so
+the TypeScript tests run on exactly the same data.
+"""
+import json
+
+import numpy as np
+import sklearn
+from sklearn import metrics
+from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+rng = np.random.RandomState(0)
+# columns of very different location and scale: a naive sum-of-squares variance loses digits here
+X = np.column_stack([
+    rng.normal(1e6, 3.0, 50),
+    rng.uniform(-5, 5, 50),
+    rng.exponential(2.0, 50),
+])
+std = StandardScaler().fit(X)
+mm = MinMaxScaler(feature_range=(-1, 2)).fit(X)
+
+y_true = rng.normal(0, 1, 40)
+y_pred = y_true + rng.normal(0, 0.3, 40)
+labels_true = rng.randint(0, 3, 40)
+labels_pred = np.where(rng.uniform(size=40) < 0.7, labels_true, rng.randint(0, 3, 40))
+bin_true = rng.randint(0, 2, 60)
+# scores with ties, so the AUC's tie handling is exercised
+bin_score = np.round(np.clip(bin_true * 0.3 + rng.uniform(0, 0.8, 60), 0, 1), 1)
+proba3 = rng.dirichlet([1, 1, 1], 40)
+
+strat_y = np.array([0] * 7 + [1] * 5 + [2] * 3)
+
+out = {
+    "sklearn_version": sklearn.__version__,
+    "X": X.tolist(),
+    "standard_scaler": {
+        "mean_": std.mean_.tolist(),
+        "var_": std.var_.tolist(),
+        "scale_": std.scale_.tolist(),
+        "transform_first3": std.transform(X[:3]).tolist(),
+    },
+    "minmax_scaler": {
+        "feature_range": [-1, 2],
+        "data_min_": mm.data_min_.tolist(),
+        "data_max_": mm.data_max_.tolist(),
+        "scale_": mm.scale_.tolist(),
+        "min_": mm.min_.tolist(),
+        "transform_first3": mm.transform(X[:3]).tolist(),
+    },
+    "regression": {
+        "y_true": y_true.tolist(),
+        "y_pred": y_pred.tolist(),
+        "r2": metrics.r2_score(y_true, y_pred),
+        "mse": metrics.mean_squared_error(y_true, y_pred),
+        "mae": metrics.mean_absolute_error(y_true, y_pred),
+    },
+    "classification": {
+        "labels_true": labels_true.tolist(),
+        "labels_pred": labels_pred.tolist(),
+        "accuracy": metrics.accuracy_score(labels_true, labels_pred),
+        "confusion_matrix": metrics.confusion_matrix(labels_true, labels_pred).tolist(),
+        "proba3": proba3.tolist(),
+        "log_loss3": metrics.log_loss(labels_true, proba3, labels=[0, 1, 2]),
+        "bin_true": bin_true.tolist(),
+        "bin_score": bin_score.tolist(),
+        "roc_auc": metrics.roc_auc_score(bin_true, bin_score),
+        "log_loss_binary": metrics.log_loss(bin_true, np.clip(bin_score, 0.05, 0.95)),
+    },
+    "splits": {
+        "kfold_10_3": [[tr.tolist(), te.tolist()] for tr, te in KFold(3).split(np.zeros(10))],
+        "kfold_11_4": [[tr.tolist(), te.tolist()] for tr, te in KFold(4).split(np.zeros(11))],
+        "strat_y": strat_y.tolist(),
+        "stratified_3": [[tr.tolist(), te.tolist()] for tr, te in StratifiedKFold(3).split(np.zeros(15), strat_y)],
+    },
+}
+print(json.dumps(out, indent=1))

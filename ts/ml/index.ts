@@ -1,0 +1,7 @@
+/** shoal's machine learning (public API). */
+export { BaseEstimator, checkParam, type Params } from './base.js';
+export { NotFittedError } from './errors.js';
+export { toMatrix, toVector, type Matrix, type MatrixLike, type VectorLike } from './validation.js';
+export { StandardScaler, MinMaxScaler, type StandardScalerParams, type MinMaxScalerParams } from './preprocessing/scalers.js';
+export { accuracyScore, confusionMatrix, logLoss, meanAbsoluteError, meanSquaredError, r2Score, rocAucScore } from './metrics.js';
+export { KFold, StratifiedKFold, ShuffleSplit, trainTestSplit, type Split } from './model_selection/split.js';

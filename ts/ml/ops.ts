@@ -1,0 +1,2 @@
+/** shoal.ml's op modules; imported by `ts/builtins.ts` on every task thread. */
+import './preprocessing/ops.js';
