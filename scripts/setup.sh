@@ -14,5 +14,8 @@ fi
 
 command -v cargo >/dev/null 2>&1 || { echo "setup: cargo (Rust) is required: https://rustup.rs" >&2; exit 1; }
 
-# npm ci runs the package's `prepare` script: the napi-rs release build of bindings/ and tsc.
-npm ci --no-audit --no-fund
+# `npm install` (not `npm ci`): the lock file holds only this platform's entries of
+# @napi-rs/cli's optional per-platform packages, which `npm ci` rejects as out of sync.
+# It installs the locked versions all the same, then runs the package's `prepare`
+# script: the napi-rs release build of bindings/ and tsc.
+npm install --no-audit --no-fund
