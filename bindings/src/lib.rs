@@ -10,3 +10,5 @@ mod glm;
 mod kmeans;
 mod linalg;
 mod random;
+#[cfg(feature = "cuda")]
+mod cuda;

@@ -1,0 +1,90 @@
+//! GPU bindings, compiled only with `--features cuda` (`npm run build:native:cuda`).
+//! The committed `index.d.cts` comes from the CPU build, so these classes are absent from
+//! it; docs/kernels.md lists them.
+
+use crate::errors::check;
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use shoal_kernels::cuda as k;
+use shoal_kernels::glm::Family;
+use shoal_kernels::kmeans::LloydPartial;
+
+/// A row-major f64 matrix resident on the GPU (stays there across calls until collected).
+#[napi]
+pub struct GpuMatrix {
+    inner: k::DeviceMatrix,
+}
+
+#[napi]
+impl GpuMatrix {
+    #[napi(getter)]
+    pub fn rows(&self) -> u32 {
+        self.inner.rows as u32
+    }
+    #[napi(getter)]
+    pub fn cols(&self) -> u32 {
+        self.inner.cols as u32
+    }
+}
+
+#[napi(object)]
+pub struct GpuLloydResult {
+    pub sums: Float64Array,
+    pub counts: Float64Array,
+    pub inertia: f64,
+}
+
+#[napi(object)]
+pub struct GpuGlmResult {
+    pub loss: f64,
+    pub grad: Float64Array,
+    pub hessian: Float64Array,
+}
+
+/// One CUDA device: `new GpuDevice(0)` throws a TypeError starting `cuda:` when there is no
+/// driver, toolkit library or device.
+#[napi]
+pub struct GpuDevice {
+    gpu: k::Gpu,
+}
+
+#[napi]
+impl GpuDevice {
+    #[napi(constructor)]
+    pub fn new(env: Env, ordinal: u32) -> Result<Self> {
+        Ok(GpuDevice { gpu: check(&env, k::Gpu::new(ordinal as usize))? })
+    }
+
+    #[napi(getter)]
+    pub fn name(&self) -> String {
+        self.gpu.name().to_string()
+    }
+
+    /// Copies a row-major `rows x cols` matrix to the device.
+    #[napi]
+    pub fn upload(&self, env: Env, x: Float64Array, rows: u32, cols: u32) -> Result<GpuMatrix> {
+        Ok(GpuMatrix { inner: check(&env, self.gpu.upload(&x, rows as usize, cols as usize))? })
+    }
+
+    /// XᵀX, `cols x cols` (cuBLAS).
+    #[napi]
+    pub fn gram(&self, env: Env, x: &GpuMatrix) -> Result<Float64Array> {
+        Ok(check(&env, self.gpu.gram(&x.inner))?.into())
+    }
+
+    /// Lloyd partial (unweighted) of a device matrix against `centers` (`k x cols`).
+    #[napi]
+    pub fn lloyd_partial(&self, env: Env, x: &GpuMatrix, centers: Float64Array, k: u32) -> Result<GpuLloydResult> {
+        let LloydPartial { sums, counts, inertia } = check(&env, self.gpu.lloyd_partial(&x.inner, &centers, k as usize))?;
+        Ok(GpuLloydResult { sums: sums.into(), counts: counts.into(), inertia })
+    }
+
+    /// Loss, gradient and Hessian of a normal / logistic / poisson GLM without intercept
+    /// (append a column of ones to fit one).
+    #[napi]
+    pub fn glm_partial(&self, env: Env, family: String, x: &GpuMatrix, y: Float64Array, beta: Float64Array) -> Result<GpuGlmResult> {
+        let fam = check(&env, Family::parse(&family, 0))?;
+        let (loss, grad, hessian) = check(&env, self.gpu.glm_partial(fam, &x.inner, &y, &beta))?;
+        Ok(GpuGlmResult { loss, grad: grad.into(), hessian: hessian.into() })
+    }
+}
