@@ -340,6 +340,8 @@ export class Client extends Actor implements FutureOwner {
       }
     }
     this.keys.clear();
+    // Nothing is awaited from a closed client: the keep-alive must not outlive it.
+    clearInterval(this.keepAlive);
     this.feed.end();
     if (current === this) current = undefined;
     // Let the goodbye reach the scheduler before the transport goes.
@@ -388,6 +390,14 @@ export class Client extends Actor implements FutureOwner {
     if (--state.refs > 0 || this.closed) return;
     if (this.keys.get(state.key) !== state) return;
     this.keys.delete(state.key);
+    // Whoever still waits on a released key (the other half of a compute that
+    // already failed) would never hear of it again, and the wait's keep-alive
+    // would hold the process open after close: end the wait now.
+    if (state.status === 'pending' && state.waiters.length > 0) {
+      state.status = 'cancelled';
+      state.error = new CancelledError(state.key);
+      this.wake(state);
+    }
     if (this.toRelease.length === 0) {
       queueMicrotask(() => {
         const keys = this.toRelease;
