@@ -13,6 +13,7 @@ import numpy as np
 import sklearn
 from sklearn import metrics
 from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.linear_model import LinearRegression
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 rng = np.random.RandomState(0)
@@ -78,5 +79,21 @@ out = {
         "strat_y": strat_y.tolist(),
         "stratified_3": [[tr.tolist(), te.tolist()] for tr, te in StratifiedKFold(3).split(np.zeros(15), strat_y)],
     },
+}
+# linear regression: its own seed, so the data above stays as it was
+rng1 = np.random.RandomState(1)
+Xl = rng1.normal(0, 1, (300, 4)) * [1.0, 10.0, 0.1, 3.0] + [5.0, -2.0, 0.0, 100.0]
+yl = Xl @ [1.5, -0.2, 30.0, 0.05] + 3.0 + rng1.normal(0, 0.5, 300)
+lr = LinearRegression().fit(Xl, yl)
+lr0 = LinearRegression(fit_intercept=False).fit(Xl, yl)
+# collinear: column 2 = column 0 + column 1, so XᵀX is singular; scikit-learn gives the minimum-norm solution
+Xc = Xl[:, :3].copy()
+Xc[:, 2] = Xc[:, 0] + Xc[:, 1]
+lrc = LinearRegression().fit(Xc, yl)
+out["linear_regression"] = {
+    "X": Xl.tolist(), "y": yl.tolist(),
+    "coef_": lr.coef_.tolist(), "intercept_": lr.intercept_, "score": lr.score(Xl, yl),
+    "coef_no_intercept": lr0.coef_.tolist(),
+    "collinear_coef_": lrc.coef_.tolist(), "collinear_intercept_": lrc.intercept_, "collinear_rank_": int(lrc.rank_),
 }
 print(json.dumps(out, indent=1))

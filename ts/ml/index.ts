@@ -5,3 +5,4 @@ export { toMatrix, toVector, type Matrix, type MatrixLike, type VectorLike } fro
 export { StandardScaler, MinMaxScaler, type StandardScalerParams, type MinMaxScalerParams } from './preprocessing/scalers.js';
 export { accuracyScore, confusionMatrix, logLoss, meanAbsoluteError, meanSquaredError, r2Score, rocAucScore } from './metrics.js';
 export { KFold, StratifiedKFold, ShuffleSplit, trainTestSplit, type Split } from './model_selection/split.js';
+export { LinearRegression, type LinearRegressionParams } from './linear_model/linear-regression.js';

@@ -1,2 +1,3 @@
 /** shoal.ml's op modules; imported by `ts/builtins.ts` on every task thread. */
 import './preprocessing/ops.js';
+import './linear_model/ops.js';
