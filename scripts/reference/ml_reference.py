@@ -13,6 +13,8 @@ import numpy as np
 import sklearn
 from sklearn import metrics
 from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.cluster import KMeans
+from sklearn.datasets import make_blobs
 from sklearn.linear_model import LinearRegression
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
@@ -95,5 +97,16 @@ out["linear_regression"] = {
     "coef_": lr.coef_.tolist(), "intercept_": lr.intercept_, "score": lr.score(Xl, yl),
     "coef_no_intercept": lr0.coef_.tolist(),
     "collinear_coef_": lrc.coef_.tolist(), "collinear_intercept_": lrc.intercept_, "collinear_rank_": int(lrc.rank_),
+}
+# k-means on blobs: Lloyd from given initial centres, and the best of 10 k-means++ runs
+Xb, _ = make_blobs(n_samples=3000, n_features=4, centers=5, cluster_std=1.5, random_state=2)
+init = Xb[[0, 1, 2, 3, 4]]
+km = KMeans(n_clusters=5, init=init, n_init=1, max_iter=300, tol=1e-4, algorithm="lloyd").fit(Xb)
+kmpp = KMeans(n_clusters=5, init="k-means++", n_init=10, random_state=0).fit(Xb)
+out["kmeans"] = {
+    "X": Xb.tolist(), "init": init.tolist(),
+    "cluster_centers_": km.cluster_centers_.tolist(), "inertia_": km.inertia_, "n_iter_": int(km.n_iter_),
+    "labels_": km.labels_.tolist(),
+    "best_of_10_kmeanspp_inertia_": kmpp.inertia_,
 }
 print(json.dumps(out, indent=1))

@@ -6,3 +6,4 @@ export { StandardScaler, MinMaxScaler, type StandardScalerParams, type MinMaxSca
 export { accuracyScore, confusionMatrix, logLoss, meanAbsoluteError, meanSquaredError, r2Score, rocAucScore } from './metrics.js';
 export { KFold, StratifiedKFold, ShuffleSplit, trainTestSplit, type Split } from './model_selection/split.js';
 export { LinearRegression, type LinearRegressionParams } from './linear_model/linear-regression.js';
+export { KMeans, type KMeansParams, type KMeansInit } from './cluster/kmeans.js';

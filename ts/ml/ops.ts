@@ -1,3 +1,4 @@
 /** shoal.ml's op modules; imported by `ts/builtins.ts` on every task thread. */
 import './preprocessing/ops.js';
 import './linear_model/ops.js';
+import './cluster/ops.js';

@@ -1,0 +1,76 @@
+/**
+ * One interface for "apply an op to every chunk, then combine", over either
+ * in-memory data (one chunk, ops called directly on this thread) or a shoal
+ * Array (one task per chunk and a tree reduction on the cluster). Iterative
+ * estimators (k-means) write their algorithm once against it.
+ */
+import { ref, type TaskSpec } from '../actors/graph.js';
+import { getOp } from '../actors/ops.js';
+import type { ChunkLike } from '../collections/array/dtype.js';
+import { computeKeys } from '../collections/graph/compute.js';
+import { tokenize, withLayer } from '../collections/graph/layers.js';
+import { treeReduce } from '../collections/graph/reduce.js';
+import type { ShoalArray } from './collections-bridge.js';
+
+export interface ChunkedData {
+  readonly numChunks: number;
+  readonly cols: number;
+  /** `combineOp(perChunkOp(chunk_i, ...args(i)) for every i)` */
+  reduce<T>(perChunkOp: string, args: (i: number) => unknown[], combineOp: string): Promise<T>;
+  /** `perChunkOp(chunk_i, ...args(i))` for every chunk, in chunk order */
+  map<T>(perChunkOp: string, args: (i: number) => unknown[]): Promise<T[]>;
+  /** `perChunkOp(chunk_i, ...args)` for chunk `i` alone */
+  one<T>(i: number, perChunkOp: string, args: unknown[]): Promise<T>;
+}
+
+/** In-memory data as a single chunk; ops run here, synchronously. */
+export class InMemoryData implements ChunkedData {
+  readonly numChunks = 1;
+  constructor(readonly chunk: ChunkLike) {}
+  get cols(): number { return this.chunk.shape[1]; }
+  async reduce<T>(perChunkOp: string, args: (i: number) => unknown[], combineOp: string): Promise<T> {
+    return (await getOp(combineOp)([await getOp(perChunkOp)(this.chunk, ...args(0))])) as T;
+  }
+  async map<T>(perChunkOp: string, args: (i: number) => unknown[]): Promise<T[]> {
+    return [(await getOp(perChunkOp)(this.chunk, ...args(0))) as T];
+  }
+  async one<T>(_i: number, perChunkOp: string, args: unknown[]): Promise<T> {
+    return (await getOp(perChunkOp)(this.chunk, ...args)) as T;
+  }
+}
+
+/** A (preferably persisted) shoal Array: each call is one graph on the cluster. */
+export class ArrayData implements ChunkedData {
+  private calls = 0;
+  constructor(readonly X: ShoalArray) {}
+  get numChunks(): number { return this.X.numChunks; }
+  get cols(): number { return this.X.cols ?? 1; }
+
+  private perChunk(perChunkOp: string, args: (i: number) => unknown[]): { tasks: Map<string, TaskSpec>; keys: string[]; token: string } {
+    // arguments change every iteration (new centres): a fresh token each call
+    const token = tokenize(perChunkOp, this.X.keys, ++this.calls, Math.random());
+    const tasks = new Map<string, TaskSpec>();
+    const keys = this.X.keys.map((k, i) => { const key = `${perChunkOp}-${token}-${i}`; tasks.set(key, { op: perChunkOp, args: [ref(k), ...args(i)] }); return key; });
+    return { tasks, keys, token };
+  }
+
+  async reduce<T>(perChunkOp: string, args: (i: number) => unknown[], combineOp: string): Promise<T> {
+    const { tasks, keys, token } = this.perChunk(perChunkOp, args);
+    const tree = treeReduce(`${combineOp}-${token}`, keys, combineOp);
+    for (const [k, t] of tree.tasks) tasks.set(k, t);
+    const [out] = await computeKeys(withLayer([this.X.layers], `${perChunkOp}-${token}`, tasks), [tree.root]);
+    return out as T;
+  }
+
+  async map<T>(perChunkOp: string, args: (i: number) => unknown[]): Promise<T[]> {
+    const { tasks, keys, token } = this.perChunk(perChunkOp, args);
+    return (await computeKeys(withLayer([this.X.layers], `${perChunkOp}-${token}`, tasks), keys)) as T[];
+  }
+
+  async one<T>(i: number, perChunkOp: string, args: unknown[]): Promise<T> {
+    const token = tokenize(perChunkOp, this.X.keys[i], ++this.calls, Math.random());
+    const key = `${perChunkOp}-${token}`;
+    const [out] = await computeKeys(withLayer([this.X.layers], key, new Map([[key, { op: perChunkOp, args: [ref(this.X.keys[i]), ...args] }]])), [key]);
+    return out as T;
+  }
+}
