@@ -28,3 +28,10 @@ export function frameToArray(df: DataFrame, columns?: string[]): ShoalArray {
   const cols = columns ?? df.columns;
   return df.toArray(cols).astype('float64');
 }
+
+/** X as a lazy 2-D Array when it is a collection (a DataFrame's `columns`, default all), else null (in-memory data). */
+export function asLazyArray(X: unknown, columns?: string[]): ShoalArray | null {
+  if (X instanceof DataFrame) return frameToArray(X, columns);
+  if (X instanceof ShoalArray) return X;
+  return null;
+}

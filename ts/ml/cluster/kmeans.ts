@@ -10,7 +10,7 @@
 import { seededRandom } from '../model_selection/split.js';
 import { BaseEstimator, checkParam } from '../base.js';
 import { ArrayData, InMemoryData, type ChunkedData } from '../chunked.js';
-import { DataFrame, frameToArray, ShoalArray } from '../collections-bridge.js';
+import { asLazyArray, DataFrame, ShoalArray } from '../collections-bridge.js';
 import { toMatrix, type Matrix, type MatrixLike } from '../validation.js';
 import { labelsChunk, transformChunk, type LloydStats } from './ops.js';
 import type { ChunkLike } from '../../collections/array/dtype.js';
@@ -67,8 +67,8 @@ export class KMeans extends BaseEstimator<KMeansParams> {
     let lazy: ShoalArray | undefined;
     let n: number;
     let colVarMean: number;
-    if (X instanceof ShoalArray || X instanceof DataFrame) {
-      const A = X instanceof DataFrame ? frameToArray(X) : X;
+    const A = asLazyArray(X);
+    if (A) {
       if (A.ndim !== 2) throw new RangeError(`X: expected a 2-D Array, got shape [${A.shape.join(', ')}]`);
       lazy = await A.persist({ wait: true });
       data = new ArrayData(lazy);
@@ -176,10 +176,8 @@ export class KMeans extends BaseEstimator<KMeansParams> {
   predict(X: XInput): Int32Array | ShoalArray {
     this.checkFitted('predict');
     const centers = Array.from(this.clusterCenters_!);
-    if (X instanceof ShoalArray || X instanceof DataFrame) {
-      const A = this.checkWidth(X instanceof DataFrame ? frameToArray(X) : X);
-      return A.mapBlocks('ml.kmeans.labels', { args: [centers], cols: null, dtype: 'int32' });
-    }
+    const A = asLazyArray(X);
+    if (A) return this.checkWidth(A).mapBlocks('ml.kmeans.labels', { args: [centers], cols: null, dtype: 'int32' });
     return labelsChunk(this.checkMatrix(X), centers).data as Int32Array;
   }
 
@@ -189,10 +187,8 @@ export class KMeans extends BaseEstimator<KMeansParams> {
   transform(X: XInput): Matrix | ShoalArray {
     this.checkFitted('transform');
     const centers = Array.from(this.clusterCenters_!);
-    if (X instanceof ShoalArray || X instanceof DataFrame) {
-      const A = this.checkWidth(X instanceof DataFrame ? frameToArray(X) : X);
-      return A.mapBlocks('ml.kmeans.transform', { args: [centers], cols: this.params.nClusters, dtype: 'float64' });
-    }
+    const A = asLazyArray(X);
+    if (A) return this.checkWidth(A).mapBlocks('ml.kmeans.transform', { args: [centers], cols: this.params.nClusters, dtype: 'float64' });
     const c = transformChunk(this.checkMatrix(X), centers);
     return { data: c.data as Float64Array, shape: [c.shape[0], c.shape[1]] };
   }
@@ -202,7 +198,7 @@ export class KMeans extends BaseEstimator<KMeansParams> {
     return A;
   }
 
-  private checkMatrix(X: MatrixLike): Matrix {
+  private checkMatrix(X: XInput): Matrix {
     const m = toMatrix('X', X);
     if (m.shape[1] !== this.nFeaturesIn_) throw new RangeError(`KMeans: X has ${m.shape[1]} columns, ${this.nFeaturesIn_} were seen at fit`);
     return m;

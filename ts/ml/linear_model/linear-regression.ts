@@ -16,7 +16,7 @@ import { mergeLayers, tokenize, withLayer } from '../../collections/graph/layers
 import { treeReduce } from '../../collections/graph/reduce.js';
 import { native } from '../../native.js';
 import { BaseEstimator, checkParam } from '../base.js';
-import { DataFrame, frameToArray, ShoalArray } from '../collections-bridge.js';
+import { asLazyArray, DataFrame, frameToArray, ShoalArray } from '../collections-bridge.js';
 import { r2Score } from '../metrics.js';
 import { checkSameLength, toMatrix, toVector, type MatrixLike, type VectorLike } from '../validation.js';
 import { combineGram, gramOfChunk, linearPredict, type GramStats } from './ops.js';
@@ -90,8 +90,8 @@ export class LinearRegression extends BaseEstimator<LinearRegressionParams> {
   predict(X: XInput): Float64Array | ShoalArray {
     this.checkFitted('predict');
     const coef = Array.from(this.coef_!);
-    if (X instanceof ShoalArray || X instanceof DataFrame) {
-      const XA = X instanceof DataFrame ? frameToArray(X, this.featureNamesIn_) : X;
+    const XA = asLazyArray(X, this.featureNamesIn_);
+    if (XA) {
       if (XA.cols !== coef.length) throw new RangeError(`LinearRegression.predict: X has ${XA.cols} columns, ${coef.length} were seen at fit`);
       return XA.mapBlocks('ml.linear.predict', { args: [coef, this.intercept_!], cols: null, dtype: 'float64' });
     }

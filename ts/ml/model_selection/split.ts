@@ -4,20 +4,14 @@
  * Shuffling uses shoal's seeded generator (same `randomState`, same split),
  * not NumPy's, so shuffled folds differ from scikit-learn's by design.
  */
+import { uniformSource } from '../../collections/array/rng.js';
 import { checkParam } from '../base.js';
 
 export type Split = [Int32Array, Int32Array];
 
-/** A small seeded generator (mulberry32) for index permutations. */
+/** shoal's seeded uniform generator (collections' xoshiro128**), one stream per use. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return uniformSource(seed, 0);
 }
 
 /** Fisher–Yates permutation of 0..n-1. */
