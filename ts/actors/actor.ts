@@ -5,6 +5,7 @@
  */
 import { decodeEnvelope, encodeEnvelope } from './protocol/codec.js';
 import type { Envelope, Msg, MsgOf, MsgType } from './protocol/messages.js';
+import { refusal } from './protocol/senders.js';
 import type { Endpoint, Transport } from './transport.js';
 
 export type Handlers = { [T in MsgType]?: (msg: MsgOf<T>, env: Envelope) => void };
@@ -25,8 +26,9 @@ export abstract class Actor {
   rejected = 0;
 
   constructor(transport: Transport, readonly address: string, protected readonly log: Logger = defaultLogger) {
-    this.endpoint = transport.connect(address, (bytes, attachments) => this.receive(bytes, attachments));
+    this.endpoint = transport.connect(address, (bytes, attachments, senderRole) => this.receive(bytes, attachments, senderRole));
     this.endpoint.onPeerLost((peer) => this.peerLost(peer));
+    this.endpoint.onReconnect?.(() => this.reconnected());
   }
 
   /** Sends `msg` to the actor at `to`. */
@@ -34,8 +36,11 @@ export abstract class Actor {
     return this.endpoint.send(to, encodeEnvelope(this.address, stimulusId, msg), attachments);
   }
 
-  /** Entry point for envelope bytes from the transport. */
-  receive(bytes: Uint8Array, attachments: ArrayBufferView[]): void {
+  /**
+   * Entry point for envelope bytes from the transport. `senderRole`, when the
+   * transport vouches for one, must match the sender and the message type.
+   */
+  receive(bytes: Uint8Array, attachments: ArrayBufferView[], senderRole?: string): void {
     let env: Envelope;
     try {
       env = decodeEnvelope(bytes, attachments);
@@ -43,6 +48,15 @@ export abstract class Actor {
       this.rejected++;
       this.log(`${this.address}: rejected a message`, err);
       return;
+    }
+    if (senderRole !== undefined) {
+      const m = env.msg as { workerId?: string };
+      const why = refusal(env.msg.type, env.sender, senderRole, m.workerId);
+      if (why !== undefined) {
+        this.rejected++;
+        this.log(`${this.address}: refused ${env.msg.type} from ${env.sender}: ${why}`);
+        return;
+      }
     }
     this.touched(env.sender);
     const handler = this.handlers[env.msg.type] as ((m: Msg, e: Envelope) => void) | undefined;
@@ -63,6 +77,9 @@ export abstract class Actor {
 
   /** A peer vanished without unregistering; the scheduler overrides this. */
   protected peerLost(_peer: string): void {}
+
+  /** The transport lost its connection and got it back: messages in flight may be gone. */
+  protected reconnected(): void {}
 
   close(): void {
     this.endpoint.close();

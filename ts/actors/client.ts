@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Actor, newStimulusId, type Handlers } from './actor.js';
-import { CancelledError, RemoteError } from './errors.js';
+import { CancelledError, RemoteError, SchedulerRestartedError, SchedulerUnreachableError } from './errors.js';
 import { Future, type FutureOwner, type KeyState } from './future.js';
 import { isRef, orderGraph, ref, REF, type Graph, type TaskSpec } from './graph.js';
 import { LocalCluster, type LocalClusterOptions } from './local-cluster.js';
@@ -13,6 +13,17 @@ import { ProgressBar, ProgressFeed, type ProgressSnapshot } from './progress.js'
 import type { DataItem, Msg, MsgOf, TaskDef, WireArg } from './protocol/messages.js';
 import { decodeValue, encodeValue } from './serialize.js';
 import type { Transport } from './transport.js';
+import { NatsTransport, type NatsOptions } from './nats/transport.js';
+
+/** How to reach a cluster over NATS (see `shoal scheduler`). */
+export interface ConnectOptions extends Omit<NatsOptions, 'servers'> {
+  /** NATS server URL(s), e.g. 'nats://10.0.0.5:4222'. */
+  nats: string | string[];
+  /** How long to wait for the scheduler to answer (default 10 000 ms). */
+  timeoutMs?: number;
+}
+
+const BUILTINS = new URL('../builtins.js', import.meta.url).href;
 
 export interface ComputeOptions {
   /** Show a terminal progress bar (stderr) until the wanted keys are done (compute and persist). */
@@ -56,12 +67,21 @@ export class Client extends Actor implements FutureOwner {
     Progress: (m) => this.feed.push({ total: m.total, finished: m.finished, erred: m.erred, processing: m.processing }),
     DataReply: (m, env) => this.answer(m.requestId, m, env.attachments),
     PutDataAck: (m, env) => this.answer(m.requestId, m, env.attachments),
+    Identity: (m, env) => this.answer(m.requestId, m, env.attachments),
+    Welcome: (m) => this.onWelcome(m.schedulerId),
   };
+  /** The scheduler incarnation this client works with ('' until it answers). */
+  schedulerId = '';
+  /** Requests to workers awaiting replies, by id: a lost worker fails them at once. */
+  private readonly requestPeers = new Map<number, string>();
+  private readonly lostReplies = new Map<number, () => void>();
+  private ownedTransport: Transport | undefined;
+  private pinger: NodeJS.Timeout | undefined;
 
   constructor(
     transport: Transport,
     private readonly schedulerAddress: string,
-    private readonly workerAddresses: () => string[],
+    private readonly workerAddresses: () => string[] | Promise<string[]>,
     readonly cluster?: LocalCluster,
   ) {
     super(transport, `client-${randomUUID().slice(0, 8)}`);
@@ -76,6 +96,89 @@ export class Client extends Actor implements FutureOwner {
   static async local(options: LocalClusterOptions = {}): Promise<Client> {
     const cluster = await LocalCluster.start(options);
     return new Client(cluster.transport, cluster.scheduler.address, () => cluster.workerAddresses, cluster);
+  }
+
+  /**
+   * Connects to a cluster running as separate processes over NATS (started with
+   * `shoal scheduler` and `shoal worker`); fails with a clear error when the
+   * server refuses the credentials or no scheduler answers.
+   * @example const client = await Client.connect({ nats: 'nats://10.0.0.5:4222', cluster: 'prod', user: 'alice', pass: '…' });
+   */
+  static async connect(options: ConnectOptions): Promise<Client> {
+    if (options === null || typeof options !== 'object' || (typeof options.nats !== 'string' && !Array.isArray(options.nats))) {
+      throw new TypeError(`Client.connect: options.nats must be a NATS URL such as 'nats://127.0.0.1:4222', got ${JSON.stringify((options as ConnectOptions | null)?.nats)}`);
+    }
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    // Serializers registered by op modules are needed here too (for results).
+    await import(BUILTINS);
+    const { nats, timeoutMs: _t, ...rest } = options;
+    const transport = await NatsTransport.connect({ ...rest, servers: nats });
+    let client!: Client;
+    client = new Client(transport, 'scheduler', async () => (await client.identify()).workers.map((w) => w.id));
+    client.ownedTransport = transport;
+    try {
+      await client.identify(timeoutMs);
+    } catch (err) {
+      await client.close();
+      const where = Array.isArray(nats) ? nats.join(', ') : nats;
+      throw new SchedulerUnreachableError(`Client.connect: no scheduler of cluster ${JSON.stringify(options.cluster ?? 'shoal')} answered at ${where} within ${timeoutMs} ms; start one with \`shoal scheduler --nats ${where}\` (${(err as Error).message})`);
+    }
+    // Re-registering now and then is how a restarted scheduler is noticed (its Welcome carries a new id).
+    client.pinger = setInterval(() => {
+      if (!client.closed) client.send('scheduler', { type: 'RegisterClient', clientId: client.address }, newStimulusId('client'));
+    }, 2000);
+    client.pinger.unref();
+    return client;
+  }
+
+  /** Who is in the cluster: the scheduler's id, its workers (threads, memory, tasks) and counts. */
+  identify(timeoutMs = 10_000): Promise<MsgOf<'Identity'>> {
+    this.checkOpen('identify');
+    return this.hold(() => new Promise<MsgOf<'Identity'>>((resolve, reject) => {
+      const requestId = ++this.requestCounter;
+      const timer = setTimeout(() => {
+        this.requests.delete(requestId);
+        reject(new SchedulerUnreachableError(`the scheduler did not answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.requests.set(requestId, (m) => {
+        clearTimeout(timer);
+        const id = m as MsgOf<'Identity'>;
+        this.onWelcome(id.schedulerId);
+        resolve(id);
+      });
+      if (!this.send(this.schedulerAddress, { type: 'Identify', requestId, replyTo: this.address }, newStimulusId('identify'))) {
+        clearTimeout(timer);
+        this.requests.delete(requestId);
+        reject(new SchedulerUnreachableError('the scheduler is gone'));
+      }
+    }));
+  }
+
+  /**
+   * The scheduler answered with its incarnation id. A different id than before
+   * means it restarted and lost this client's work: pending keys fail clearly
+   * instead of waiting forever.
+   */
+  private onWelcome(schedulerId: string): void {
+    const previous = this.schedulerId;
+    this.schedulerId = schedulerId;
+    if (previous === '' || previous === schedulerId) return;
+    for (const s of this.keys.values()) {
+      if (s.status !== 'pending' && s.status !== 'finished') continue;
+      s.status = 'error';
+      s.error = new SchedulerRestartedError(s.key, previous, schedulerId);
+      this.wake(s);
+    }
+    this.send(this.schedulerAddress, { type: 'RegisterClient', clientId: this.address }, newStimulusId('client'));
+  }
+
+  /** A worker is gone: requests to it fail over at once (gather waits for recomputed results). */
+  protected override peerLost(peer: string): void {
+    for (const [id, p] of this.requestPeers) {
+      if (p !== peer) continue;
+      this.requestPeers.delete(id);
+      this.lostReplies.get(id)?.();
+    }
   }
 
   // ---------------- graphs ----------------
@@ -245,8 +348,16 @@ export class Client extends Actor implements FutureOwner {
           reject(err);
         }
       });
+      this.requestPeers.set(requestId, worker);
+      this.lostReplies.set(requestId, () => {
+        this.requests.delete(requestId);
+        this.lostReplies.delete(requestId);
+        resolve({ values: new Map(), missing: keys });
+      });
       if (!this.send(worker, { type: 'GetData', requestId, replyTo: this.address, keys }, newStimulusId('gather'))) {
         this.requests.delete(requestId);
+        this.requestPeers.delete(requestId);
+        this.lostReplies.delete(requestId);
         resolve({ values: new Map(), missing: keys });
       }
     }));
@@ -255,6 +366,8 @@ export class Client extends Actor implements FutureOwner {
   private answer(requestId: number, msg: Msg, attachments: ArrayBufferView[]): void {
     const r = this.requests.get(requestId);
     this.requests.delete(requestId);
+    this.requestPeers.delete(requestId);
+    this.lostReplies.delete(requestId);
     r?.(msg, attachments);
   }
 
@@ -268,7 +381,7 @@ export class Client extends Actor implements FutureOwner {
     this.checkOpen('scatter');
     const many = Array.isArray(data);
     const values = many ? (data as unknown[]) : [data];
-    const workers = this.workerAddresses();
+    const workers = await this.workerAddresses();
     if (workers.length === 0) throw new Error('scatter: the cluster has no workers');
     const keys = values.map(() => `scatter-${this.address.slice(7)}-${++this.taskCounter}`);
     const placements = new Map<string, number[]>();
@@ -292,6 +405,11 @@ export class Client extends Actor implements FutureOwner {
       const ack = await this.hold(() => new Promise<MsgOf<'PutDataAck'>>((resolve, reject) => {
         const requestId = ++this.requestCounter;
         this.requests.set(requestId, (m) => resolve(m as MsgOf<'PutDataAck'>));
+        this.requestPeers.set(requestId, w);
+        this.lostReplies.set(requestId, () => {
+          this.requests.delete(requestId);
+          reject(new Error(`scatter: worker ${w} was lost before it acknowledged the data`));
+        });
         if (!this.send(w, { type: 'PutData', requestId, replyTo: this.address, items }, newStimulusId('scatter'), attachments)) {
           this.requests.delete(requestId);
           reject(new Error(`scatter: worker ${w} is gone`));
@@ -342,12 +460,14 @@ export class Client extends Actor implements FutureOwner {
     this.keys.clear();
     // Nothing is awaited from a closed client: the keep-alive must not outlive it.
     clearInterval(this.keepAlive);
+    clearInterval(this.pinger);
     this.feed.end();
     if (current === this) current = undefined;
     // Let the goodbye reach the scheduler before the transport goes.
     await new Promise((r) => setImmediate(r));
     super.close();
     await this.cluster?.close();
+    await this.ownedTransport?.close();
   }
 
   // ---------------- key states ----------------

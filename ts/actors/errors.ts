@@ -26,3 +26,19 @@ export class CancelledError extends Error {
     super(`task ${key} was cancelled`);
   }
 }
+
+/**
+ * The scheduler this client was using restarted (or was replaced): everything
+ * it knew — pending tasks, results held for this client — is gone.
+ */
+export class SchedulerRestartedError extends Error {
+  override name = 'SchedulerRestartedError';
+  constructor(readonly key: string, readonly previousId: string, readonly currentId: string) {
+    super(`task ${key} was lost: the scheduler restarted (was ${previousId.slice(0, 8)}, now ${currentId.slice(0, 8)}); submit the work again`);
+  }
+}
+
+/** No scheduler answered, or the connection to it could not be made. */
+export class SchedulerUnreachableError extends Error {
+  override name = 'SchedulerUnreachableError';
+}

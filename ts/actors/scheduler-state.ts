@@ -136,7 +136,13 @@ export class SchedulerState {
     }
     for (const t of w.hasWhat) {
       t.whoHas.delete(w);
-      if (t.whoHas.size > 0 || t.state !== 'memory') continue;
+      if (t.state !== 'memory') continue;
+      if (t.whoHas.size > 0) {
+        // Still held elsewhere (a replica, or copied off a retiring worker): clients
+        // that would fetch it from the gone worker learn where it is now.
+        for (const c of t.wantedBy) this.emitMemory(t, c);
+        continue;
+      }
       this.lose(t);
     }
     this.schedule();

@@ -3,8 +3,9 @@
  * the state machine's instructions into batched messages — one ComputeTasks
  * and one FreeKeys per worker, one KeysUpdate per client, per incoming message.
  */
+import { randomUUID } from 'node:crypto';
 import { Actor, type Handlers, type Logger } from './actor.js';
-import type { ComputeTask, KeyErred, KeyInMemory, Msg, WireArg } from './protocol/messages.js';
+import type { ComputeTask, KeyErred, KeyInMemory, Msg, MsgOf, WireArg, WorkerInfo } from './protocol/messages.js';
 import { SchedulerState, type Instruction, type SchedulerOptions, type TaskRecord } from './scheduler-state.js';
 import type { Transport } from './transport.js';
 
@@ -20,16 +21,46 @@ export class Scheduler extends Actor {
   private readonly progressSent = new Map<string, number>();
   private readonly progressTimers = new Map<string, NodeJS.Timeout>();
   private stimulus = '';
+  /** This scheduler's incarnation: workers and clients that see it change know it restarted. */
+  readonly schedulerId = randomUUID();
+  private readonly startedAt = Date.now();
+  /** The latest heartbeat of each worker (for Identity). */
+  private readonly metrics = new Map<string, MsgOf<'Heartbeat'>>();
+  private readonly retiring = new Set<string>();
 
   protected readonly handlers: Handlers = {
     RegisterWorker: (m) => {
+      // The same name registering again is a restarted process: what the old one held is gone.
+      if (this.workers.has(m.workerId)) this.forget(m.workerId);
       this.workers.add(m.workerId);
       this.lastSeen.set(m.workerId, Date.now());
       this.state.addWorker(m.workerId, m.nthreads, m.memoryLimit);
+      this.sendTo(m.workerId, { type: 'Welcome', schedulerId: this.schedulerId, reset: false });
     },
-    RegisterClient: (m) => void this.clients.add(m.clientId),
-    Unregister: (m) => this.forget(m.id),
-    Heartbeat: (m) => this.state.setPaused(m.workerId, m.paused),
+    RegisterClient: (m) => {
+      this.clients.add(m.clientId);
+      this.sendTo(m.clientId, { type: 'Welcome', schedulerId: this.schedulerId, reset: false });
+    },
+    Unregister: (m, env) => {
+      // Only an actor itself may say it is leaving.
+      if (m.id === env.sender) this.forget(m.id);
+    },
+    Heartbeat: (m) => {
+      if (!this.workers.has(m.workerId)) {
+        // A worker this scheduler does not know (it restarted, or took the worker for
+        // dead): the worker drops what it holds and registers afresh.
+        this.sendTo(m.workerId, { type: 'Welcome', schedulerId: this.schedulerId, reset: true });
+        return;
+      }
+      this.metrics.set(m.workerId, m);
+      this.state.setPaused(m.workerId, m.paused || this.retiring.has(m.workerId));
+    },
+    // A worker leaving on purpose gets no new tasks; it unregisters once its results are copied.
+    Retire: (m) => {
+      this.retiring.add(m.workerId);
+      this.state.setPaused(m.workerId, true);
+    },
+    Identify: (m) => this.sendTo(m.replyTo, this.identity(m.requestId)),
     UpdateGraph: (m, env) => {
       this.state.updateGraph(m.clientId, m.tasks.map((t) => ({
         key: t.key, op: t.op, deps: t.dependencies, priority: t.priority, retries: t.retries,
@@ -73,8 +104,8 @@ export class Scheduler extends Actor {
     this.reaper.unref();
   }
 
-  override receive(bytes: Uint8Array, attachments: ArrayBufferView[]): void {
-    super.receive(bytes, attachments);
+  override receive(bytes: Uint8Array, attachments: ArrayBufferView[], senderRole?: string): void {
+    super.receive(bytes, attachments, senderRole);
     this.flush();
   }
 
@@ -89,8 +120,28 @@ export class Scheduler extends Actor {
 
   private forget(id: string): void {
     this.lastSeen.delete(id);
+    this.metrics.delete(id);
+    this.retiring.delete(id);
     if (this.workers.delete(id)) this.state.removeWorker(id);
     if (this.clients.delete(id)) this.state.removeClient(id);
+  }
+
+  /** Who is in the cluster and what they are doing. */
+  identity(requestId = 0): MsgOf<'Identity'> {
+    const workers: WorkerInfo[] = [];
+    let processing = 0;
+    for (const w of this.state.workers.values()) {
+      const h = this.metrics.get(w.id);
+      processing += w.processing.size;
+      workers.push({
+        id: w.id, nthreads: w.nthreads, memoryLimit: w.memoryLimit, memory: h?.memory ?? 0, spilled: h?.spilled ?? 0,
+        executing: h?.executing ?? 0, queued: h?.queued ?? 0, paused: w.paused, keys: w.hasWhat.size,
+      });
+    }
+    return {
+      type: 'Identity', requestId, schedulerId: this.schedulerId, workers, clients: this.clients.size,
+      tasks: this.state.tasks.size, processing, uptimeMs: Date.now() - this.startedAt,
+    };
   }
 
   private keepArg(a: WireArg, attachments: ArrayBufferView[]): TaskPayload['args'][number] {

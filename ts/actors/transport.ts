@@ -4,7 +4,12 @@
  * so the same actor code runs over NATS later.
  */
 
-export type Receive = (bytes: Uint8Array, attachments: ArrayBufferView[]) => void;
+/**
+ * Delivers one message. `senderRole` is the role the transport vouches the
+ * sender speaks as (over NATS: the subject it arrived on, which account
+ * permissions guard); undefined where every actor is trusted (in-process).
+ */
+export type Receive = (bytes: Uint8Array, attachments: ArrayBufferView[], senderRole?: string) => void;
 
 /** One actor's connection: its address, sending, and the callbacks it receives on. */
 export interface Endpoint {
@@ -13,13 +18,15 @@ export interface Endpoint {
   send(to: string, bytes: Uint8Array, attachments?: ArrayBufferView[]): boolean;
   /** Called with the address of every peer that disappears without unregistering. */
   onPeerLost(fn: (address: string) => void): void;
+  /** Called after the connection was lost and came back: messages in flight may be gone. */
+  onReconnect?(fn: () => void): void;
   close(): void;
 }
 
 /** A way to reach other actors: hands out endpoints by address. */
 export interface Transport {
   connect(address: string, receive: Receive): Endpoint;
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 /**

@@ -65,7 +65,18 @@ export class Worker extends Actor {
     GetData: (m) => this.onGetData(m),
     DataReply: (m, env) => this.onDataReply(m, env.attachments),
     PutData: (m, env) => this.onPutData(m, env.attachments),
+    Welcome: (m) => this.onWelcome(m),
+    Identity: (m) => this.replies.get(m.requestId)?.(m),
+    PutDataAck: (m) => this.replies.get(m.requestId)?.(m),
   };
+  /** Answers awaited by `retire` (Identity, PutDataAck), by request id. */
+  private readonly replies = new Map<number, (m: MsgOf<'Identity'> | MsgOf<'PutDataAck'>) => void>();
+  /** Set by `retire`: no task starts any more. */
+  private retiring = false;
+  /** The scheduler incarnation this worker registered with ('' until welcomed). */
+  schedulerId = '';
+  /** Input fetches awaiting a DataReply, by request id: who was asked for what. */
+  private readonly fetchRequests = new Map<number, { peer: string; keys: string[] }>();
 
   constructor(transport: Transport, private readonly options: WorkerOptions) {
     super(transport, options.id, options.log);
@@ -81,9 +92,49 @@ export class Worker extends Actor {
       recordTiming: false, // no per-task histogram: it costs on the hot path and nothing reads it
       workerData: { modules: options.modules },
     });
-    this.send(options.scheduler, { type: 'RegisterWorker', workerId: options.id, nthreads: options.threads, memoryLimit: options.memoryLimit }, newStimulusId('register'));
+    this.register();
     this.heartbeat = setInterval(() => this.sendHeartbeat(), options.heartbeatMs ?? 1000);
     this.heartbeat.unref();
+  }
+
+  private register(): void {
+    const o = this.options;
+    this.send(o.scheduler, { type: 'RegisterWorker', workerId: o.id, nthreads: o.threads, memoryLimit: o.memoryLimit }, newStimulusId('register'));
+  }
+
+  /**
+   * The scheduler greets this worker. A new incarnation, or a scheduler that does
+   * not know this worker (`reset`), owns none of what is here: drop it all and
+   * register afresh.
+   */
+  private onWelcome(m: MsgOf<'Welcome'>): void {
+    const stale = m.reset || (this.schedulerId !== '' && this.schedulerId !== m.schedulerId);
+    this.schedulerId = m.schedulerId;
+    if (!stale) return;
+    this.log(`${this.address}: scheduler ${m.schedulerId} does not know this worker; dropping its state and registering again`);
+    this.dropState();
+    this.register();
+  }
+
+  /** Forgets every task and result (running tasks finish unreported). */
+  private dropState(): void {
+    for (const k of this.running.keys()) this.running.set(k, false);
+    this.pending.clear();
+    this.fetching.clear();
+    this.fetchRequests.clear();
+    this.finished = [];
+    this.erred = [];
+    this.replicas = [];
+    for (const k of this.store.keys()) this.store.delete(k);
+  }
+
+  /** A peer is gone: inputs asked of it will never come. */
+  protected override peerLost(peer: string): void {
+    for (const [id, r] of this.fetchRequests) {
+      if (r.peer !== peer) continue;
+      this.fetchRequests.delete(id);
+      this.onDataReply({ type: 'DataReply', requestId: id, items: [], missing: r.keys }, []);
+    }
   }
 
   /** Tasks queued here and not yet started (what stealing may take). */
@@ -121,8 +172,13 @@ export class Worker extends Actor {
       if (p.missing.size === 0) this.queue.push(p);
     }
     for (const [peer, keys] of fetches) {
-      const ok = this.send(peer, { type: 'GetData', requestId: ++this.requestCounter, replyTo: this.address, keys }, newStimulusId('fetch'));
-      if (!ok) this.onDataReply({ type: 'DataReply', requestId: 0, items: [], missing: keys }, []);
+      const requestId = ++this.requestCounter;
+      this.fetchRequests.set(requestId, { peer, keys });
+      const ok = this.send(peer, { type: 'GetData', requestId, replyTo: this.address, keys }, newStimulusId('fetch'));
+      if (!ok) {
+        this.fetchRequests.delete(requestId);
+        this.onDataReply({ type: 'DataReply', requestId, items: [], missing: keys }, []);
+      }
     }
     this.startTasks();
   }
@@ -133,7 +189,7 @@ export class Worker extends Actor {
       this.wasPaused = paused;
       this.sendHeartbeat();
     }
-    if (paused) return;
+    if (paused || this.retiring) return;
     // Two calls per thread in piscina, so a thread never waits for a round trip.
     // Tiny tasks go in batches (one thread hand-off for many); slow ones one by one,
     // so they spread over threads and stay stealable.
@@ -254,6 +310,7 @@ export class Worker extends Actor {
   }
 
   private onDataReply(m: MsgOf<'DataReply'>, attachments: ArrayBufferView[]): void {
+    this.fetchRequests.delete(m.requestId);
     for (const it of m.items) {
       const waiting = this.fetching.get(it.key);
       this.fetching.delete(it.key);
@@ -316,6 +373,63 @@ export class Worker extends Actor {
       type: 'Heartbeat', workerId: this.address, memory: this.store.memoryBytes, spilled: this.store.spilledBytes,
       executing: this.running.size, queued: this.queued, paused: this.store.paused,
     }, newStimulusId('heartbeat'));
+  }
+
+  /**
+   * Leaves the cluster on purpose (SIGTERM, scale-down): starts nothing new,
+   * lets running tasks finish and reports them, copies every result it holds to
+   * the other workers (so nothing is recomputed), then unregisters — the
+   * scheduler places its queued tasks elsewhere — and shuts down.
+   */
+  async retire(timeoutMs = 30_000): Promise<void> {
+    if (this.closed) return;
+    const deadline = Date.now() + timeoutMs;
+    this.retiring = true;
+    this.send(this.options.scheduler, { type: 'Retire', workerId: this.address }, newStimulusId('retire'));
+    while (this.calls > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    this.flush();
+    try {
+      await this.handOff(deadline);
+    } catch (err) {
+      this.log(`${this.address}: could not copy all results to peers before leaving; the scheduler recomputes the rest`, err);
+    }
+    this.send(this.options.scheduler, { type: 'Unregister', id: this.address }, newStimulusId('retire'));
+    await this.shutdown();
+  }
+
+  private request<T extends MsgOf<'Identity'> | MsgOf<'PutDataAck'>>(to: string, deadline: number, make: (requestId: number) => Parameters<Worker['send']>[1], attachments?: ArrayBufferView[]): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const requestId = ++this.requestCounter;
+      const timer = setTimeout(() => {
+        this.replies.delete(requestId);
+        reject(new Error(`${to} did not answer in time`));
+      }, Math.max(1, deadline - Date.now()));
+      this.replies.set(requestId, (m) => {
+        clearTimeout(timer);
+        this.replies.delete(requestId);
+        resolve(m as T);
+      });
+      this.send(to, make(requestId), newStimulusId('retire'), attachments);
+    });
+  }
+
+  /** Copies every stored result to live peers, round-robin, and tells the scheduler where they are. */
+  private async handOff(deadline: number): Promise<void> {
+    const keys = this.store.keys();
+    if (keys.length === 0) return;
+    const identity = await this.request<MsgOf<'Identity'>>(this.options.scheduler, deadline, (requestId) => ({ type: 'Identify', requestId, replyTo: this.address }));
+    const peers = identity.workers.filter((w) => w.id !== this.address && !w.paused).map((w) => w.id);
+    if (peers.length === 0) throw new Error('no other worker to take the results');
+    const byPeer = new Map<string, string[]>();
+    keys.forEach((k, i) => {
+      const p = peers[i % peers.length]!;
+      byPeer.set(p, [...(byPeer.get(p) ?? []), k]);
+    });
+    await Promise.all([...byPeer].map(async ([peer, ks]) => {
+      const { items, attachments } = this.encodeItems(ks);
+      const ack = await this.request<MsgOf<'PutDataAck'>>(peer, deadline, (requestId) => ({ type: 'PutData', requestId, replyTo: this.address, items }), attachments);
+      this.send(this.options.scheduler, { type: 'AddKeys', clientId: '', keys: items.map((it) => it.key), workers: [peer], nbytes: ack.nbytes }, newStimulusId('retire'));
+    }));
   }
 
   /** Stops the worker: its threads end and its results are dropped. */

@@ -3,10 +3,14 @@
  * The `shoal` command. Sub-commands live in their own modules; this file
  * only dispatches.
  */
+import { infoCommand, schedulerCommand, workerCommand } from './cluster.js';
 import { datasetsCommand } from './datasets.js';
 
 const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   datasets: (argv) => datasetsCommand(argv),
+  scheduler: (argv) => schedulerCommand(argv),
+  worker: (argv) => workerCommand(argv),
+  info: (argv) => infoCommand(argv),
 };
 
 async function main(argv: string[]): Promise<number> {

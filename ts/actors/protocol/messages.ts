@@ -16,6 +16,11 @@ export interface DataItem { key: string; value: WireValue }
 export interface KeyInMemory { key: string; workers: string[]; nbytes: number; typeName: string }
 export interface KeyErred extends RemoteErrorInfo { key: string; workerId: string; cancelled: boolean }
 
+export interface WorkerInfo {
+  id: string; nthreads: number; memoryLimit: number; memory: number; spilled: number;
+  executing: number; queued: number; paused: boolean; keys: number;
+}
+
 export type Msg =
   | { type: 'RegisterWorker'; workerId: string; nthreads: number; memoryLimit: number }
   | { type: 'RegisterClient'; clientId: string }
@@ -35,7 +40,11 @@ export type Msg =
   | { type: 'Steal'; keys: string[] }
   | { type: 'StealResponse'; workerId: string; stolen: string[] }
   | { type: 'KeysUpdate'; memory: KeyInMemory[]; erred: KeyErred[] }
-  | { type: 'Progress'; total: number; finished: number; erred: number; processing: number };
+  | { type: 'Progress'; total: number; finished: number; erred: number; processing: number }
+  | { type: 'Welcome'; schedulerId: string; reset: boolean }
+  | { type: 'Identify'; requestId: number; replyTo: string }
+  | { type: 'Identity'; requestId: number; schedulerId: string; workers: WorkerInfo[]; clients: number; tasks: number; processing: number; uptimeMs: number }
+  | { type: 'Retire'; workerId: string };
 
 export type MsgType = Msg['type'];
 export type MsgOf<T extends MsgType> = Extract<Msg, { type: T }>;

@@ -10,6 +10,8 @@ import { DataReply } from '../../shoal/protocol/data-reply.js';
 import { FreeKeys } from '../../shoal/protocol/free-keys.js';
 import { GetData } from '../../shoal/protocol/get-data.js';
 import { Heartbeat } from '../../shoal/protocol/heartbeat.js';
+import { Identify } from '../../shoal/protocol/identify.js';
+import { Identity } from '../../shoal/protocol/identity.js';
 import { KeysUpdate } from '../../shoal/protocol/keys-update.js';
 import { Progress } from '../../shoal/protocol/progress.js';
 import { PutData } from '../../shoal/protocol/put-data.js';
@@ -17,11 +19,13 @@ import { PutDataAck } from '../../shoal/protocol/put-data-ack.js';
 import { RegisterClient } from '../../shoal/protocol/register-client.js';
 import { RegisterWorker } from '../../shoal/protocol/register-worker.js';
 import { ReleaseKeys } from '../../shoal/protocol/release-keys.js';
+import { Retire } from '../../shoal/protocol/retire.js';
 import { Steal } from '../../shoal/protocol/steal.js';
 import { StealResponse } from '../../shoal/protocol/steal-response.js';
 import { TasksDone } from '../../shoal/protocol/tasks-done.js';
 import { Unregister } from '../../shoal/protocol/unregister.js';
 import { UpdateGraph } from '../../shoal/protocol/update-graph.js';
+import { Welcome } from '../../shoal/protocol/welcome.js';
 
 
 export enum Message {
@@ -44,13 +48,17 @@ export enum Message {
   Steal = 16,
   StealResponse = 17,
   KeysUpdate = 18,
-  Progress = 19
+  Progress = 19,
+  Welcome = 20,
+  Identify = 21,
+  Identity = 22,
+  Retire = 23
 }
 
 export function unionToMessage(
   type: Message,
-  accessor: (obj:AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Steal|StealResponse|TasksDone|Unregister|UpdateGraph) => AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|null
-): AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|null {
+  accessor: (obj:AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome) => AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome|null
+): AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome|null {
   switch(Message[type]) {
     case 'NONE': return null; 
     case 'RegisterWorker': return accessor(new RegisterWorker())! as RegisterWorker;
@@ -72,15 +80,19 @@ export function unionToMessage(
     case 'StealResponse': return accessor(new StealResponse())! as StealResponse;
     case 'KeysUpdate': return accessor(new KeysUpdate())! as KeysUpdate;
     case 'Progress': return accessor(new Progress())! as Progress;
+    case 'Welcome': return accessor(new Welcome())! as Welcome;
+    case 'Identify': return accessor(new Identify())! as Identify;
+    case 'Identity': return accessor(new Identity())! as Identity;
+    case 'Retire': return accessor(new Retire())! as Retire;
     default: return null;
   }
 }
 
 export function unionListToMessage(
   type: Message, 
-  accessor: (index: number, obj:AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Steal|StealResponse|TasksDone|Unregister|UpdateGraph) => AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|null, 
+  accessor: (index: number, obj:AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome) => AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome|null, 
   index: number
-): AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|null {
+): AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome|null {
   switch(Message[type]) {
     case 'NONE': return null; 
     case 'RegisterWorker': return accessor(index, new RegisterWorker())! as RegisterWorker;
@@ -102,6 +114,10 @@ export function unionListToMessage(
     case 'StealResponse': return accessor(index, new StealResponse())! as StealResponse;
     case 'KeysUpdate': return accessor(index, new KeysUpdate())! as KeysUpdate;
     case 'Progress': return accessor(index, new Progress())! as Progress;
+    case 'Welcome': return accessor(index, new Welcome())! as Welcome;
+    case 'Identify': return accessor(index, new Identify())! as Identify;
+    case 'Identity': return accessor(index, new Identity())! as Identity;
+    case 'Retire': return accessor(index, new Retire())! as Retire;
     default: return null;
   }
 }

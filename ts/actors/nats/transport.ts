@@ -1,0 +1,288 @@
+/**
+ * The NATS transport: the same Transport interface as the in-process one, over
+ * a real NATS server, so scheduler, worker and client code do not change when
+ * they move to separate processes and hosts.
+ *
+ * - Each actor subscribes to its inbox subject (see subjects.ts); the subject a
+ *   message arrives on names the sender's role, which the account's publish
+ *   permissions vouch for.
+ * - A message is one frame (frame.ts); past the server's max_payload it goes as
+ *   fragments, paced by a server round trip (`flush`) every `windowBytes` so a
+ *   100 MB transfer cannot overrun the receiving connection.
+ * - Every message carries a reply subject; when nobody subscribes to its
+ *   destination the server answers there with a "503 no responders" status,
+ *   which is how a peer's death is noticed (`onPeerLost`) without waiting for a
+ *   heartbeat timeout.
+ * - Reconnects are the NATS client's (forever by default); actors are told
+ *   through `onReconnect` so they can resynchronise what may have been lost.
+ */
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { connect, credsAuthenticator, Events, nkeyAuthenticator, type ConnectionOptions, type Msg, type NatsConnection, type Subscription } from 'nats';
+import { defaultLogger, type Logger } from '../actor.js';
+import type { Endpoint, Receive, Transport } from '../transport.js';
+import { concatSegments, FrameError, frameLength, frameSegments, fragments, isFragment, parseFrame, Reassembler } from './frame.js';
+import { checkToken, roleOf, Subjects } from './subjects.js';
+
+export interface NatsOptions {
+  /** Server URL(s), e.g. 'nats://127.0.0.1:4222'. */
+  servers: string | string[];
+  /** Name of the cluster; actors of different clusters on one server never meet (default 'shoal'). */
+  cluster?: string;
+  user?: string;
+  pass?: string;
+  token?: string;
+  /** An nkey seed ('SU…'), or a path to a file holding one. */
+  nkeySeed?: string;
+  /** A NATS credentials file (JWT + nkey seed). */
+  credsFile?: string;
+  /** TLS: paths to the CA, client certificate and key (any subset); `true` for TLS with system CAs. */
+  tls?: boolean | { caFile?: string; certFile?: string; keyFile?: string };
+  /** Connection name shown by the server's monitoring. */
+  name?: string;
+  /** How long to keep trying to reconnect after the server goes away (default: forever). */
+  reconnectForMs?: number;
+  /** Bytes of fragments published between flow-control round trips (default 32 MiB). */
+  windowBytes?: number;
+  /** Largest message accepted from a peer (default 8 GiB). */
+  maxMessageBytes?: number;
+  /** How long to wait for the first connection (default 5000 ms). */
+  connectTimeoutMs?: number;
+  log?: Logger;
+}
+
+const RECONNECT_WAIT_MS = 250;
+
+/** Options for the nats client from ours; credentials and TLS pass straight through. */
+function connectionOptions(o: NatsOptions): ConnectionOptions {
+  const c: ConnectionOptions = {
+    servers: o.servers,
+    name: o.name,
+    timeout: o.connectTimeoutMs ?? 5000,
+    reconnect: true,
+    reconnectTimeWait: RECONNECT_WAIT_MS,
+    maxReconnectAttempts: o.reconnectForMs === undefined ? -1 : Math.max(1, Math.ceil(o.reconnectForMs / RECONNECT_WAIT_MS)),
+    pingInterval: 10_000,
+  };
+  if (o.user !== undefined) c.user = o.user;
+  if (o.pass !== undefined) c.pass = o.pass;
+  if (o.token !== undefined) c.token = o.token;
+  if (o.nkeySeed !== undefined) {
+    const seed = o.nkeySeed.startsWith('S') ? o.nkeySeed : readFileSync(o.nkeySeed, 'utf8').trim();
+    c.authenticator = nkeyAuthenticator(new TextEncoder().encode(seed));
+  }
+  if (o.credsFile !== undefined) c.authenticator = credsAuthenticator(readFileSync(o.credsFile));
+  if (o.tls === true) c.tls = {};
+  else if (typeof o.tls === 'object') c.tls = { ...o.tls };
+  return c;
+}
+
+/** Says what went wrong connecting, in words a user can act on. */
+function explainConnectError(err: unknown, o: NatsOptions): Error {
+  const e = err as { code?: string; message?: string };
+  const where = Array.isArray(o.servers) ? o.servers.join(', ') : o.servers;
+  const code = String(e?.code ?? '');
+  const message = String(e?.message ?? err);
+  if (/AUTHORIZATION|AUTHENTICATION|Authorization Violation/i.test(code + message)) {
+    const who = o.user !== undefined ? `user ${JSON.stringify(o.user)}` : o.token !== undefined ? 'the token' : o.nkeySeed !== undefined ? 'the nkey' : o.credsFile !== undefined ? `credentials ${o.credsFile}` : 'no credentials';
+    return Object.assign(new Error(`NATS server at ${where} refused the connection: authorization failed for ${who} (${message})`), { code: 'NATS_AUTH' });
+  }
+  if (/CONNECTION_REFUSED|ECONNREFUSED|TIMEOUT/i.test(code + message)) {
+    return Object.assign(new Error(`could not reach a NATS server at ${where} (${message}); is nats-server running there?`), { code: 'NATS_UNREACHABLE' });
+  }
+  return Object.assign(new Error(`connecting to NATS at ${where} failed: ${message}`), { code: code || 'NATS_CONNECT' });
+}
+
+export class NatsTransport implements Transport {
+  readonly subjects: Subjects;
+  /** Frames dropped as malformed (for tests and diagnostics). */
+  rejectedFrames = 0;
+  private readonly reassembler: Reassembler;
+  private readonly stream: [number, number] = [randomInt(2 ** 32), randomInt(2 ** 32)];
+  private msgCounter = 0;
+  private readonly maxPayload: number;
+  private readonly windowBytes: number;
+  private readonly log: Logger;
+  private readonly reconnectListeners = new Set<() => void>();
+  private readonly sweeper: NodeJS.Timeout;
+  /** Messages waiting behind a fragmented one (kept in order); undefined when none is being paced. */
+  private backlog: Array<() => Generator<number>> | undefined;
+  private closed = false;
+
+  private constructor(readonly nc: NatsConnection, readonly options: NatsOptions) {
+    this.subjects = new Subjects(options.cluster ?? 'shoal');
+    this.maxPayload = nc.info?.max_payload ?? 1 << 20;
+    this.windowBytes = options.windowBytes ?? 32 << 20;
+    this.log = options.log ?? defaultLogger;
+    this.reassembler = new Reassembler(options.maxMessageBytes ?? 8 * 2 ** 30);
+    this.sweeper = setInterval(() => {
+      const n = this.reassembler.sweep();
+      if (n > 0) this.log(`nats: dropped ${n} message(s) whose sender stopped mid-message`);
+    }, 10_000);
+    this.sweeper.unref();
+    void this.watchStatus();
+  }
+
+  /** Connects to the NATS server; fails with a clear error for bad credentials or no server. */
+  static async connect(options: NatsOptions): Promise<NatsTransport> {
+    if (options === null || typeof options !== 'object') throw new TypeError('NatsTransport.connect: expected options { servers, cluster?, ... }');
+    if (typeof options.servers !== 'string' && !Array.isArray(options.servers)) {
+      throw new TypeError(`servers must be a NATS URL or a list of them, got ${JSON.stringify(options.servers)}`);
+    }
+    checkToken(options.cluster ?? 'shoal', 'cluster');
+    let nc: NatsConnection;
+    try {
+      nc = await connect(connectionOptions(options));
+    } catch (err) {
+      throw explainConnectError(err, options);
+    }
+    return new NatsTransport(nc, options);
+  }
+
+  private async watchStatus(): Promise<void> {
+    for await (const s of this.nc.status()) {
+      if (s.type === Events.Disconnect) this.log(`nats: disconnected from ${s.data}; reconnecting`);
+      else if (s.type === Events.Reconnect) {
+        this.log(`nats: reconnected to ${s.data}`);
+        for (const fn of this.reconnectListeners) {
+          try {
+            fn();
+          } catch (err) {
+            this.log('nats: a reconnect listener failed', err);
+          }
+        }
+      } else if (s.type === Events.Error) this.log(`nats: ${String(s.data)}`);
+    }
+  }
+
+  connect(address: string, receive: Receive): Endpoint {
+    const senderRole = roleOf(address);
+    const inbox = this.nc.subscribe(this.subjects.inboxes(address), { callback: (err, msg) => this.deliver(err, msg, receive) });
+    let lostFn: ((a: string) => void) | undefined;
+    const lastLost = new Map<string, number>();
+    const notices = this.nc.subscribe(this.subjects.noRespondersOf(address), {
+      callback: (_err, msg) => {
+        if (msg.headers?.code !== 503) return;
+        const dest = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
+        // One notice per peer per second is plenty: every message to a dead peer bounces.
+        const now = Date.now();
+        if (now - (lastLost.get(dest) ?? 0) < 1000) return;
+        lastLost.set(dest, now);
+        lostFn?.(dest);
+      },
+    });
+    const reconnect = new Set<() => void>();
+    const subs: Subscription[] = [inbox, notices];
+    return {
+      address,
+      send: (to, bytes, attachments = []) => this.send(address, senderRole, to, bytes, attachments),
+      onPeerLost: (fn) => void (lostFn = fn),
+      onReconnect: (fn) => {
+        reconnect.add(fn);
+        this.reconnectListeners.add(fn);
+      },
+      close: () => {
+        for (const s of subs) s.unsubscribe();
+        for (const fn of reconnect) this.reconnectListeners.delete(fn);
+      },
+    };
+  }
+
+  private deliver(err: Error | null, msg: Msg, receive: Receive): void {
+    if (err !== null) {
+      this.log('nats: subscription error', err);
+      return;
+    }
+    const senderRole = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
+    let frame: Uint8Array | undefined = msg.data;
+    try {
+      if (isFragment(frame)) frame = this.reassembler.add(frame);
+      if (frame === undefined) return;
+      const { envelope, attachments } = parseFrame(frame);
+      receive(envelope, attachments, senderRole);
+    } catch (e) {
+      if (!(e instanceof FrameError)) throw e;
+      this.rejectedFrames++;
+      this.log(`nats: dropped a malformed message on ${msg.subject}: ${e.message}`);
+    }
+  }
+
+  private send(from: string, fromRole: string, to: string, bytes: Uint8Array, attachments: ArrayBufferView[]): boolean {
+    if (this.closed || this.nc.isClosed()) return false;
+    let subject: string;
+    try {
+      subject = this.subjects.inbox(to, fromRole as never);
+    } catch {
+      return false; // not an address of this layout: nobody can be there
+    }
+    const reply = this.subjects.noResponders(from, to);
+    const total = frameLength(bytes, attachments);
+    const segments = frameSegments(bytes, attachments);
+    const payloads = (): Iterable<Uint8Array> => total <= this.maxPayload
+      ? [concatSegments(segments, total)]
+      : fragments(segments, total, this.maxPayload, this.stream, ++this.msgCounter);
+    const nc = this.nc;
+    // Publishes the payloads one by one, yielding each one's size (for pacing).
+    const job = function* (): Generator<number> {
+      let first = true;
+      for (const p of payloads()) {
+        nc.publish(subject, p, first ? { reply } : undefined);
+        first = false;
+        yield p.byteLength;
+      }
+    };
+    if (this.backlog === undefined && total <= this.maxPayload) {
+      try {
+        for (const _ of job()) { /* publish all */ }
+      } catch (err) {
+        this.log(`nats: could not publish to ${to}`, err);
+        return false;
+      }
+      return true;
+    }
+    const start = this.backlog === undefined;
+    (this.backlog ??= []).push(job);
+    if (start) void this.pump();
+    return true;
+  }
+
+  /** Publishes queued messages in order, one window of fragments per server round trip. */
+  private async pump(): Promise<void> {
+    let sinceFlush = 0;
+    while (this.backlog !== undefined && this.backlog.length > 0) {
+      const job = this.backlog.shift()!;
+      try {
+        for (const n of job()) {
+          sinceFlush += n;
+          if (sinceFlush >= this.windowBytes) {
+            sinceFlush = 0;
+            await this.nc.flush();
+          }
+        }
+      } catch (err) {
+        if (this.closed) return;
+        this.log('nats: could not publish a queued message', err);
+      }
+    }
+    this.backlog = undefined;
+  }
+
+  /** Resolves when everything published so far has reached the server. */
+  async flush(): Promise<void> {
+    while (this.backlog !== undefined) await new Promise((r) => setTimeout(r, 1));
+    if (!this.nc.isClosed()) await this.nc.flush();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.flush();
+    } catch {
+      // the server may already be gone
+    }
+    this.closed = true;
+    clearInterval(this.sweeper);
+    this.reconnectListeners.clear();
+    if (!this.nc.isClosed()) await this.nc.close();
+  }
+}
