@@ -45,24 +45,21 @@ export abstract class Actor {
     try {
       env = decodeEnvelope(bytes, attachments);
     } catch (err) {
-      this.rejected++;
-      this.log(`${this.address}: rejected a message`, err);
+      this.reject(`${this.address}: rejected a message`, err);
       return;
     }
     if (senderRole !== undefined) {
-      const m = env.msg as { workerId?: string };
-      const why = refusal(env.msg.type, env.sender, senderRole, m.workerId);
+      const m = env.msg as { workerId?: string; clientId?: string };
+      const why = refusal(env.msg.type, env.sender, senderRole, m.workerId ?? m.clientId);
       if (why !== undefined) {
-        this.rejected++;
-        this.log(`${this.address}: refused ${env.msg.type} from ${env.sender}: ${why}`);
+        this.reject(`${this.address}: refused ${env.msg.type} from ${env.sender}: ${why}`);
         return;
       }
     }
     this.touched(env.sender);
     const handler = this.handlers[env.msg.type] as ((m: Msg, e: Envelope) => void) | undefined;
     if (handler === undefined) {
-      this.rejected++;
-      this.log(`${this.address}: no handler for ${env.msg.type} from ${env.sender}`);
+      this.reject(`${this.address}: no handler for ${env.msg.type} from ${env.sender}`);
       return;
     }
     try {
@@ -70,6 +67,16 @@ export abstract class Actor {
     } catch (err) {
       this.log(`${this.address}: handler for ${env.msg.type} from ${env.sender} failed`, err);
     }
+  }
+
+  /**
+   * Counts and logs a dropped message. A flood of bad input (an attack, a
+   * confused peer) is logged sparingly: the first 10, then every 1000th.
+   */
+  private reject(message: string, err?: unknown): void {
+    const n = ++this.rejected;
+    if (n <= 10) this.log(message, err);
+    else if (n % 1000 === 0) this.log(`${message} (${n} messages rejected so far)`);
   }
 
   /** Called with the sender of every well-formed message (liveness tracking). */

@@ -347,6 +347,29 @@ export class SchedulerState {
     this.schedule();
   }
 
+  /**
+   * `workerId` could not fetch `missingKey` (an input of `key`) from `from`:
+   * that copy is taken for gone — recomputed if it was the last — and the task
+   * waits for its input again. Not the task's failure, so not counted as one.
+   */
+  missingData(workerId: string, key: string, missingKey: string, from: string): void {
+    const dep = this.tasks.get(missingKey);
+    const holder = this.workers.get(from);
+    if (dep !== undefined && holder !== undefined && dep.whoHas.has(holder)) {
+      dep.whoHas.delete(holder);
+      holder.hasWhat.delete(dep);
+      if (dep.state === 'memory' && dep.whoHas.size === 0) this.lose(dep);
+    }
+    const w = this.workers.get(workerId);
+    const t = this.tasks.get(key);
+    if (w !== undefined && t !== undefined && t.state === 'processing' && t.worker === w) {
+      w.processing.delete(t);
+      t.worker = undefined;
+      this.toReadyOrWaiting(t);
+    }
+    this.schedule();
+  }
+
   /** Marks `root` and everything downstream of it erred with `error`. */
   private fail(root: TaskRecord, error: RemoteErrorInfo & { workerId: string }): void {
     const stack = [root];

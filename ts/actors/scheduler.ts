@@ -69,7 +69,15 @@ export class Scheduler extends Actor {
     },
     TasksDone: (m) => {
       for (const f of m.finished) this.state.taskFinished(m.workerId, f.key, f.nbytes, f.typeName);
-      for (const e of m.erred) this.state.taskErred(m.workerId, e.key, e, e.threadDied);
+      for (const e of m.erred) {
+        if (e.missingKey) {
+          this.state.missingData(m.workerId, e.key, e.missingKey, e.missingFrom ?? '');
+          // A liveness probe: if that worker is gone, the transport says so (no responders).
+          if (e.missingFrom && this.workers.has(e.missingFrom)) this.sendTo(e.missingFrom, { type: 'FreeKeys', keys: [] });
+        } else {
+          this.state.taskErred(m.workerId, e.key, e, e.threadDied);
+        }
+      }
     },
     AddKeys: (m) => {
       for (const w of m.workers) this.state.addKeys(m.clientId, w, m.keys.map((key, i) => ({ key, nbytes: m.nbytes[i] ?? 0 })));
@@ -149,13 +157,24 @@ export class Scheduler extends Actor {
     return { literal: { header: a.literal!.header, views: a.literal!.buffers.map((i) => attachments[i]!) } };
   }
 
-  /** Sends what the state machine decided, batched per recipient. */
+  /**
+   * Sends what the state machine decided, batched per recipient. A worker's
+   * frees and computes keep their order: a dependent freed because its input
+   * was lost, then given again, must reach the worker as free-then-compute.
+   */
   private flush(): void {
     const out = this.state.drain();
     if (out.length === 0) return;
-    const frees = new Map<string, string[]>();
+    const toWorkers = new Map<string, Array<{ free: boolean; keys: string[]; tasks: TaskRecord[] }>>();
     const updates = new Map<string, { memory: KeyInMemory[]; erred: KeyErred[] }>();
     const progress = new Set<string>();
+    const segment = (worker: string, free: boolean) => {
+      let l = toWorkers.get(worker);
+      if (l === undefined) toWorkers.set(worker, (l = []));
+      let last = l[l.length - 1];
+      if (last === undefined || last.free !== free) l.push((last = { free, keys: [], tasks: [] }));
+      return last;
+    };
     const update = (c: string) => {
       let u = updates.get(c);
       if (u === undefined) updates.set(c, (u = { memory: [], erred: [] }));
@@ -163,20 +182,20 @@ export class Scheduler extends Actor {
     };
     for (const i of out as Instruction[]) {
       switch (i.type) {
-        case 'compute': this.sendCompute(i.worker, i.tasks); break;
-        case 'free': {
-          let f = frees.get(i.worker);
-          if (f === undefined) frees.set(i.worker, (f = []));
-          f.push(...i.keys);
-          break;
-        }
+        case 'compute': segment(i.worker, false).tasks.push(...i.tasks); break;
+        case 'free': segment(i.worker, true).keys.push(...i.keys); break;
         case 'steal': this.sendTo(i.worker, { type: 'Steal', keys: i.keys }); break;
         case 'memory': update(i.client).memory.push({ key: i.key, workers: i.workers, nbytes: i.nbytes, typeName: i.typeName }); break;
         case 'erred': update(i.client).erred.push({ errorType: i.error.errorType, message: i.error.message, stack: i.error.stack, workerId: i.error.workerId, key: i.key, cancelled: false }); break;
         case 'progress': progress.add(i.client); break;
       }
     }
-    for (const [w, keys] of frees) this.sendTo(w, { type: 'FreeKeys', keys });
+    for (const [w, segments] of toWorkers) {
+      for (const sg of segments) {
+        if (sg.free) this.sendTo(w, { type: 'FreeKeys', keys: sg.keys });
+        else this.sendCompute(w, sg.tasks);
+      }
+    }
     for (const [c, u] of updates) this.sendTo(c, { type: 'KeysUpdate', ...u });
     for (const c of progress) this.sendProgress(c);
   }

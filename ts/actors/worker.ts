@@ -132,7 +132,6 @@ export class Worker extends Actor {
   protected override peerLost(peer: string): void {
     for (const [id, r] of this.fetchRequests) {
       if (r.peer !== peer) continue;
-      this.fetchRequests.delete(id);
       this.onDataReply({ type: 'DataReply', requestId: id, items: [], missing: r.keys }, []);
     }
   }
@@ -175,10 +174,7 @@ export class Worker extends Actor {
       const requestId = ++this.requestCounter;
       this.fetchRequests.set(requestId, { peer, keys });
       const ok = this.send(peer, { type: 'GetData', requestId, replyTo: this.address, keys }, newStimulusId('fetch'));
-      if (!ok) {
-        this.fetchRequests.delete(requestId);
-        this.onDataReply({ type: 'DataReply', requestId, items: [], missing: keys }, []);
-      }
+      if (!ok) this.onDataReply({ type: 'DataReply', requestId, items: [], missing: keys }, []);
     }
     this.startTasks();
   }
@@ -268,10 +264,27 @@ export class Worker extends Actor {
   private onFree(keys: string[]): void {
     for (const k of keys) {
       this.store.delete(k);
+      const p = this.pending.get(k);
       this.pending.delete(k);
+      if (p !== undefined) this.stopWaiting(p);
       if (this.running.has(k)) this.running.set(k, false);
     }
     this.startTasks();
+  }
+
+  /**
+   * A freed task no longer waits for its inputs; a fetch nobody waits for is
+   * forgotten, so the input is fetched afresh (perhaps from a new worker) when
+   * a task needs it again.
+   */
+  private stopWaiting(p: PendingTask): void {
+    for (const key of p.missing) {
+      const waiting = this.fetching.get(key);
+      if (waiting === undefined) continue;
+      const rest = waiting.filter((q) => q !== p);
+      if (rest.length > 0) this.fetching.set(key, rest);
+      else this.fetching.delete(key);
+    }
   }
 
   /** Gives back queued tasks that have not started; the scheduler places them elsewhere. */
@@ -310,6 +323,7 @@ export class Worker extends Actor {
   }
 
   private onDataReply(m: MsgOf<'DataReply'>, attachments: ArrayBufferView[]): void {
+    const peer = this.fetchRequests.get(m.requestId)?.peer ?? '';
     this.fetchRequests.delete(m.requestId);
     for (const it of m.items) {
       const waiting = this.fetching.get(it.key);
@@ -329,8 +343,9 @@ export class Worker extends Actor {
       for (const p of waiting) {
         if (this.pending.get(p.task.key) !== p) continue;
         this.pending.delete(p.task.key);
-        // Counted like a lost thread: the scheduler retries the task up to allowedFailures.
-        this.erred.push({ key: p.task.key, errorType: 'MissingData', message: `input ${key} of task ${p.task.key} could not be fetched from its worker`, stack: '', threadDied: true });
+        // Not the task's failure: the scheduler re-places the input and runs the task again.
+        this.erred.push({ key: p.task.key, errorType: 'MissingData', message: `input ${key} of task ${p.task.key} could not be fetched from ${peer || 'its worker'}`,
+          stack: '', threadDied: true, missingKey: key, missingFrom: peer });
       }
     }
     this.scheduleFlush();

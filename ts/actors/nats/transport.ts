@@ -202,8 +202,9 @@ export class NatsTransport implements Transport {
       receive(envelope, attachments, senderRole);
     } catch (e) {
       if (!(e instanceof FrameError)) throw e;
-      this.rejectedFrames++;
-      this.log(`nats: dropped a malformed message on ${msg.subject}: ${e.message}`);
+      const n = ++this.rejectedFrames;
+      // A flood is logged sparingly: the first 10, then every 1000th.
+      if (n <= 10 || n % 1000 === 0) this.log(`nats: dropped a malformed message on ${msg.subject}: ${e.message} (${n} so far)`);
     }
   }
 

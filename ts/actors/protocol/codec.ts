@@ -100,7 +100,8 @@ function encodeBody(b: B, m: Msg): number {
     case 'TasksDone': {
       const f = tables(b, m.finished.map((t) => P.TaskFinished.createTaskFinished(b, str(b, t.key), big(t.nbytes), sstr(b, t.typeName))));
       const e = tables(b, m.erred.map((t) =>
-        P.TaskErred.createTaskErred(b, str(b, t.key), str(b, t.errorType), str(b, t.message), str(b, t.stack), t.threadDied)));
+        P.TaskErred.createTaskErred(b, str(b, t.key), str(b, t.errorType), str(b, t.message), str(b, t.stack), t.threadDied,
+          t.missingKey ? str(b, t.missingKey) : 0, t.missingFrom ? str(b, t.missingFrom) : 0)));
       return P.TasksDone.createTasksDone(b, str(b, m.workerId), f, e);
     }
     case 'GetData': return P.GetData.createGetData(b, m.requestId, str(b, m.replyTo), strs(b, m.keys));
@@ -211,7 +212,7 @@ function decodeBody(type: P.Message, env: P.Envelope): Msg {
       return { type: 'TasksDone', workerId: s(m.workerId(), 'workerId'),
         finished: list(m.finishedLength(), (i) => { const t = m.finished(i)!; return { key: s(t.key(), 'key'), nbytes: num(t.nbytes()), typeName: t.typeName() ?? '' }; }),
         erred: list(m.erredLength(), (i) => { const t = m.erred(i)!; return { key: s(t.key(), 'key'), errorType: t.errorType() ?? 'Error',
-          message: t.message() ?? '', stack: t.stack() ?? '', threadDied: t.threadDied() }; }) };
+          message: t.message() ?? '', stack: t.stack() ?? '', threadDied: t.threadDied(), missingKey: t.missingKey() ?? '', missingFrom: t.missingFrom() ?? '' }; }) };
     }
     case P.Message.GetData: {
       const m = env.message(new P.GetData()) as P.GetData;

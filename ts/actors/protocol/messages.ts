@@ -11,7 +11,11 @@ export interface TaskDef { key: string; op: string; args: WireArg[]; dependencie
 export interface ComputeTask { key: string; op: string; args: WireArg[]; whoHas: Array<{ key: string; workers: string[] }>; priority: number }
 export interface TaskFinished { key: string; nbytes: number; typeName: string }
 export interface RemoteErrorInfo { errorType: string; message: string; stack: string }
-export interface TaskErred extends RemoteErrorInfo { key: string; threadDied: boolean }
+export interface TaskErred extends RemoteErrorInfo {
+  key: string; threadDied: boolean;
+  /** An input that could not be fetched, and the worker asked for it ('' otherwise). */
+  missingKey?: string; missingFrom?: string;
+}
 export interface DataItem { key: string; value: WireValue }
 export interface KeyInMemory { key: string; workers: string[]; nbytes: number; typeName: string }
 export interface KeyErred extends RemoteErrorInfo { key: string; workerId: string; cancelled: boolean }

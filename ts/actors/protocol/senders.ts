@@ -41,12 +41,13 @@ export const SENT_BY: Record<MsgType, readonly string[]> = {
 /**
  * Why a message from `sender` (speaking as `senderRole`) must be dropped, or
  * undefined when it may pass. The sender's own address must carry the role too,
- * and worker messages naming a worker must name the sender itself.
+ * and a message naming its worker or client (`claimed`) must name the sender.
  */
-export function refusal(type: MsgType, sender: string, senderRole: string, claimedWorker?: string): string | undefined {
+export function refusal(type: MsgType, sender: string, senderRole: string, claimed?: string): string | undefined {
   if (!SENT_BY[type].includes(senderRole)) return `a ${senderRole} may not send ${type}`;
   const addressRole = sender === 'scheduler' ? 'scheduler' : sender.split('-', 1)[0];
   if (addressRole !== senderRole) return `sender ${sender} is not a ${senderRole}`;
-  if (claimedWorker !== undefined && claimedWorker !== sender && senderRole === W) return `worker ${sender} may not speak for ${claimedWorker}`;
+  // A worker's or client's message naming an actor ('' for none) must name the sender itself.
+  if (claimed !== undefined && claimed !== '' && claimed !== sender) return `${sender} may not speak for ${claimed}`;
   return undefined;
 }

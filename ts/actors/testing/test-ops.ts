@@ -53,3 +53,10 @@ registerOp('test.context', () => {
   cache.set('seen', ((cache.get('seen') as number) ?? 0) + 1);
   return { key, workerId };
 });
+
+/** Waits `ms` and returns where it ran (load-balancing tests). */
+registerOp('test.sleepContext', async (ms: number) => {
+  const { key, workerId } = opContext();
+  await new Promise((r) => setTimeout(r, ms));
+  return { key, workerId };
+});

@@ -21,15 +21,27 @@ export interface ComputeOptions {
 }
 
 /**
- * Keys whose results were persisted: optimisation keeps them (never fuses
- * them away), so later graphs reuse the stored results. Each key holds its
- * Future (keeping the result alive on the workers) and a count of the
- * collections that persisted it; when the last of them is garbage-collected
+ * Keys whose results were persisted, per client: optimisation keeps them
+ * (never fuses them away), so later graphs reuse the stored results. Each key
+ * holds its Future (keeping the result alive on the workers) and a count of
+ * the collections that persisted it; when the last of them is garbage-collected
  * the Future is released, as Dask releases a persisted collection's keys.
+ * Per client, because the same collection (same keys) may be persisted on two
+ * clusters one after the other: a Future of the first says nothing of the second.
  */
-const persisted = new Map<string, { future: Future; holders: number }>();
+type Persisted = Map<string, { future: Future; holders: number }>;
+const persistedBy = new WeakMap<Client, Persisted>();
 
-const collected = new FinalizationRegistry<string[]>((keys) => {
+function persistedOn(client: Client): Persisted {
+  let p = persistedBy.get(client);
+  if (p === undefined) persistedBy.set(client, (p = new Map()));
+  return p;
+}
+
+const collected = new FinalizationRegistry<{ client: WeakRef<Client>; keys: string[] }>(({ client, keys }) => {
+  const c = client.deref();
+  const persisted = c === undefined ? undefined : persistedBy.get(c);
+  if (persisted === undefined) return;
   for (const k of keys) {
     const p = persisted.get(k);
     if (p === undefined || --p.holders > 0) continue;
@@ -44,6 +56,7 @@ function clientOf(options: ComputeOptions): Client {
 
 export async function computeKeys(layers: Layers, keys: string[], options: ComputeOptions = {}): Promise<unknown[]> {
   const client = clientOf(options);
+  const persisted = persistedOn(client);
   const graph = options.optimize === false ? flatten(layers) : optimize(flatten(layers), keys, { protectedKeys: new Set(persisted.keys()) });
   return client.compute(graph, keys, { progress: options.progress ?? false });
 }
@@ -55,6 +68,7 @@ export async function computeKeys(layers: Layers, keys: string[], options: Compu
  */
 export async function persistKeys(owner: object, layers: Layers, keys: string[], options: ComputeOptions & { wait?: boolean } = {}): Promise<void> {
   const client = clientOf(options);
+  const persisted = persistedOn(client);
   const protectedKeys = new Set([...persisted.keys(), ...keys]);
   const graph = options.optimize === false ? flatten(layers) : optimize(flatten(layers), keys, { protectedKeys });
   const futures = client.persist(graph, keys);
@@ -62,21 +76,33 @@ export async function persistKeys(owner: object, layers: Layers, keys: string[],
     const had = persisted.get(k);
     if (had) { had.holders++; futures[i].release(); } else persisted.set(k, { future: futures[i], holders: 1 });
   });
-  collected.register(owner, [...keys]);
+  collected.register(owner, { client: new WeakRef(client), keys: [...keys] });
   const done = Promise.all(futures.map((f) => f.wait()));
   if (options.progress) await showProgressUntil(client, graph.size, done);
   else if (options.wait) await done;
   else done.catch(() => undefined); // errors surface when the results are used
 }
 
-/** Keeps persisted keys alive for as long as `owner` (another collection over them) is alive. */
-export function retainKeys(owner: object, keys: readonly string[]): void {
+/**
+ * Keeps persisted keys alive for as long as `owner` (another collection over
+ * them) is alive, on the clients that hold them (by default the current one).
+ */
+export function retainKeys(owner: object, keys: readonly string[], client?: Client): void {
+  let c = client;
+  if (c === undefined) {
+    try {
+      c = getClient();
+    } catch {
+      return; // no client: nothing is persisted anywhere
+    }
+  }
+  const persisted = persistedOn(c);
   const held = keys.filter((k) => persisted.has(k));
   for (const k of held) persisted.get(k)!.holders++;
-  collected.register(owner, held);
+  if (held.length > 0) collected.register(owner, { client: new WeakRef(c), keys: held });
 }
 
-/** Whether a key's result was persisted through a collection. */
-export function isPersisted(key: string): boolean {
-  return persisted.has(key);
+/** Whether a key's result was persisted through a collection on `client` (default: the current one). */
+export function isPersisted(key: string, client: Client = getClient()): boolean {
+  return persistedOn(client).has(key);
 }

@@ -56,8 +56,22 @@ threadDied():boolean {
   return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
 }
 
+missingKey():string|null
+missingKey(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+missingKey(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
+missingFrom():string|null
+missingFrom(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+missingFrom(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startTaskErred(builder:flatbuffers.Builder) {
-  builder.startObject(5);
+  builder.startObject(7);
 }
 
 static addKey(builder:flatbuffers.Builder, keyOffset:flatbuffers.Offset) {
@@ -80,19 +94,29 @@ static addThreadDied(builder:flatbuffers.Builder, threadDied:boolean) {
   builder.addFieldInt8(4, +threadDied, +false);
 }
 
+static addMissingKey(builder:flatbuffers.Builder, missingKeyOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(5, missingKeyOffset, 0);
+}
+
+static addMissingFrom(builder:flatbuffers.Builder, missingFromOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(6, missingFromOffset, 0);
+}
+
 static endTaskErred(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   builder.requiredField(offset, 4) // key
   return offset;
 }
 
-static createTaskErred(builder:flatbuffers.Builder, keyOffset:flatbuffers.Offset, errorTypeOffset:flatbuffers.Offset, messageOffset:flatbuffers.Offset, stackOffset:flatbuffers.Offset, threadDied:boolean):flatbuffers.Offset {
+static createTaskErred(builder:flatbuffers.Builder, keyOffset:flatbuffers.Offset, errorTypeOffset:flatbuffers.Offset, messageOffset:flatbuffers.Offset, stackOffset:flatbuffers.Offset, threadDied:boolean, missingKeyOffset:flatbuffers.Offset, missingFromOffset:flatbuffers.Offset):flatbuffers.Offset {
   TaskErred.startTaskErred(builder);
   TaskErred.addKey(builder, keyOffset);
   TaskErred.addErrorType(builder, errorTypeOffset);
   TaskErred.addMessage(builder, messageOffset);
   TaskErred.addStack(builder, stackOffset);
   TaskErred.addThreadDied(builder, threadDied);
+  TaskErred.addMissingKey(builder, missingKeyOffset);
+  TaskErred.addMissingFrom(builder, missingFromOffset);
   return TaskErred.endTaskErred(builder);
 }
 }
