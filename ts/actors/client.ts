@@ -172,6 +172,20 @@ export class Client extends Actor implements FutureOwner {
     this.send(this.schedulerAddress, { type: 'RegisterClient', clientId: this.address }, newStimulusId('client'));
   }
 
+  /**
+   * The connection came back after messages may have been lost: register again
+   * (the scheduler resends where this client's keys are) and retry requests to
+   * workers through gather's missing-data path.
+   */
+  protected override reconnected(): void {
+    if (this.closed) return;
+    this.send(this.schedulerAddress, { type: 'RegisterClient', clientId: this.address }, newStimulusId('client'));
+    for (const id of [...this.requestPeers.keys()]) {
+      this.requestPeers.delete(id);
+      this.lostReplies.get(id)?.();
+    }
+  }
+
   /** A worker is gone: requests to it fail over at once (gather waits for recomputed results). */
   protected override peerLost(peer: string): void {
     for (const [id, p] of this.requestPeers) {

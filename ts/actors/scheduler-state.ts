@@ -265,8 +265,9 @@ export class SchedulerState {
     const t = this.tasks.get(key);
     if (w === undefined) return;
     if (t === undefined || t.state !== 'processing' || t.worker !== w) {
-      // A result nobody is waiting for (cancelled, stolen, already computed elsewhere).
-      if (t !== undefined && t.state === 'memory' && w !== undefined && !t.whoHas.has(w)) {
+      // A result nobody is waiting for (cancelled, stolen, already computed elsewhere),
+      // or one reported again after a reconnect: kept where the task is in memory.
+      if (t !== undefined && t.state === 'memory') {
         t.whoHas.add(w);
         w.hasWhat.add(t);
       } else {
@@ -575,6 +576,20 @@ export class SchedulerState {
 
   private emit(i: Instruction): void {
     this.out.push(i);
+  }
+
+  /** Tasks `workerId` is processing (resent after a reconnect: the messages may be lost). */
+  processingOn(workerId: string): TaskRecord[] {
+    return [...(this.workers.get(workerId)?.processing ?? [])];
+  }
+
+  /** Tells `client` again where each finished key it wants is, and which erred (after a reconnect). */
+  resendClientState(client: string): void {
+    for (const t of this.tasks.values()) {
+      if (!t.wantedBy.has(client)) continue;
+      if (t.state === 'memory') this.emitMemory(t, client);
+      else if (t.state === 'erred' && t.error !== undefined) this.emit({ type: 'erred', client, key: t.key, error: t.error });
+    }
   }
 
   /** Counts of tasks per state (diagnostics and tests). */

@@ -38,6 +38,9 @@ export class Scheduler extends Actor {
       this.sendTo(m.workerId, { type: 'Welcome', schedulerId: this.schedulerId, reset: false });
     },
     RegisterClient: (m) => {
+      // A client registering again (now and then, and after a reconnect) hears again
+      // about the keys it wants: a KeysUpdate lost in flight must not leave it waiting.
+      if (this.clients.has(m.clientId)) this.state.resendClientState(m.clientId);
       this.clients.add(m.clientId);
       this.sendTo(m.clientId, { type: 'Welcome', schedulerId: this.schedulerId, reset: false });
     },
@@ -53,6 +56,11 @@ export class Scheduler extends Actor {
         return;
       }
       this.metrics.set(m.workerId, m);
+      // After a reconnect the worker asks for its tasks again: ComputeTasks may have been lost.
+      if (m.resync) {
+        const tasks = this.state.processingOn(m.workerId);
+        if (tasks.length > 0) this.sendCompute(m.workerId, tasks);
+      }
       this.state.setPaused(m.workerId, m.paused || this.retiring.has(m.workerId));
     },
     // A worker leaving on purpose gets no new tasks; it unregisters once its results are copied.

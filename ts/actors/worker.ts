@@ -35,6 +35,9 @@ interface PendingTask {
   missing: Set<string>;
 }
 
+/** How long after a reconnect the worker keeps resynchronising (every heartbeat). */
+const RESYNC_MS = 5000;
+
 const THREAD_FILE = new URL('./task-thread.js', import.meta.url).href;
 
 export class Worker extends Actor {
@@ -71,6 +74,8 @@ export class Worker extends Actor {
   };
   /** Answers awaited by `retire` (Identity, PutDataAck), by request id. */
   private readonly replies = new Map<number, (m: MsgOf<'Identity'> | MsgOf<'PutDataAck'>) => void>();
+  /** Until when heartbeats ask the scheduler to resend this worker's tasks (after a reconnect). */
+  private resyncUntil = 0;
   /** Set by `retire`: no task starts any more. */
   private retiring = false;
   /** The scheduler incarnation this worker registered with ('' until welcomed). */
@@ -93,7 +98,7 @@ export class Worker extends Actor {
       workerData: { modules: options.modules },
     });
     this.register();
-    this.heartbeat = setInterval(() => this.sendHeartbeat(), options.heartbeatMs ?? 1000);
+    this.heartbeat = setInterval(() => (Date.now() < this.resyncUntil ? this.resync() : this.sendHeartbeat()), options.heartbeatMs ?? 1000);
     this.heartbeat.unref();
   }
 
@@ -128,6 +133,26 @@ export class Worker extends Actor {
     for (const k of this.store.keys()) this.store.delete(k);
   }
 
+  /**
+   * The connection came back after messages may have been lost: ask the
+   * scheduler for this worker's tasks again (a resync heartbeat) and ask peers
+   * again for inputs still awaited. Duplicates are harmless on both sides.
+   */
+  protected override reconnected(): void {
+    if (this.closed) return;
+    // The scheduler and peers reconnect on their own time, and a message to an actor
+    // not yet resubscribed is dropped: keep asking for a few heartbeats.
+    this.resyncUntil = Date.now() + RESYNC_MS;
+    this.resync();
+  }
+
+  private resync(): void {
+    this.sendHeartbeat(true);
+    for (const [requestId, r] of this.fetchRequests) {
+      this.send(r.peer, { type: 'GetData', requestId, replyTo: this.address, keys: r.keys }, newStimulusId('refetch'));
+    }
+  }
+
   /** A peer is gone: inputs asked of it will never come. */
   protected override peerLost(peer: string): void {
     for (const [id, r] of this.fetchRequests) {
@@ -151,6 +176,12 @@ export class Worker extends Actor {
         continue;
       }
       if (this.pending.has(task.key)) continue;
+      if (this.store.has(task.key)) {
+        // Already computed (asked again after a reconnect): report it again.
+        this.finished.push({ key: task.key, nbytes: this.store.nbytes(task.key), typeName: typeName(this.store.get(task.key)) });
+        this.scheduleFlush();
+        continue;
+      }
       const p: PendingTask = { task, attachments, missing: new Set() };
       this.pending.set(task.key, p);
       for (const { key, workers } of task.whoHas) {
@@ -382,11 +413,11 @@ export class Worker extends Actor {
     }
   }
 
-  private sendHeartbeat(): void {
+  private sendHeartbeat(resync = false): void {
     if (this.closed) return;
     this.send(this.options.scheduler, {
       type: 'Heartbeat', workerId: this.address, memory: this.store.memoryBytes, spilled: this.store.spilledBytes,
-      executing: this.running.size, queued: this.queued, paused: this.store.paused,
+      executing: this.running.size, queued: this.queued, paused: this.store.paused, resync,
     }, newStimulusId('heartbeat'));
   }
 

@@ -52,6 +52,8 @@ export interface NatsOptions {
 }
 
 const RECONNECT_WAIT_MS = 250;
+/** After a reconnect, how long "no responders" is not taken as a peer's death. */
+const RECONNECT_QUIET_MS = 5000;
 
 /** Options for the nats client from ours; credentials and TLS pass straight through. */
 function connectionOptions(o: NatsOptions): ConnectionOptions {
@@ -108,6 +110,8 @@ export class NatsTransport implements Transport {
   /** Messages waiting behind a fragmented one (kept in order); undefined when none is being paced. */
   private backlog: Array<() => Generator<number>> | undefined;
   private closed = false;
+  /** No-responder notices before this time are ignored (peers resubscribing after a reconnect). */
+  private quietUntil = 0;
 
   private constructor(readonly nc: NatsConnection, readonly options: NatsOptions) {
     this.subjects = new Subjects(options.cluster ?? 'shoal');
@@ -144,6 +148,7 @@ export class NatsTransport implements Transport {
       if (s.type === Events.Disconnect) this.log(`nats: disconnected from ${s.data}; reconnecting`);
       else if (s.type === Events.Reconnect) {
         this.log(`nats: reconnected to ${s.data}`);
+        this.quietUntil = Date.now() + RECONNECT_QUIET_MS;
         for (const fn of this.reconnectListeners) {
           try {
             fn();
@@ -166,6 +171,8 @@ export class NatsTransport implements Transport {
         const dest = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
         // One notice per peer per second is plenty: every message to a dead peer bounces.
         const now = Date.now();
+        // Just after a reconnect, peers may not have resubscribed yet: silence is not death.
+        if (now < this.quietUntil) return;
         if (now - (lastLost.get(dest) ?? 0) < 1000) return;
         lastLost.set(dest, now);
         lostFn?.(dest);

@@ -84,7 +84,7 @@ function encodeBody(b: B, m: Msg): number {
     case 'RegisterWorker': return P.RegisterWorker.createRegisterWorker(b, str(b, m.workerId), m.nthreads, big(m.memoryLimit));
     case 'RegisterClient': return P.RegisterClient.createRegisterClient(b, str(b, m.clientId));
     case 'Unregister': return P.Unregister.createUnregister(b, str(b, m.id));
-    case 'Heartbeat': return P.Heartbeat.createHeartbeat(b, str(b, m.workerId), big(m.memory), big(m.spilled), m.executing, m.queued, m.paused);
+    case 'Heartbeat': return P.Heartbeat.createHeartbeat(b, str(b, m.workerId), big(m.memory), big(m.spilled), m.executing, m.queued, m.paused, m.resync ?? false);
     case 'UpdateGraph': {
       const ts = m.tasks.map((t: TaskDef) =>
         P.TaskDef.createTaskDef(b, str(b, t.key), sstr(b, t.op), args(b, t.args), strs(b, t.dependencies), big(t.priority), t.retries));
@@ -187,7 +187,7 @@ function decodeBody(type: P.Message, env: P.Envelope): Msg {
     case P.Message.Heartbeat: {
       const m = env.message(new P.Heartbeat()) as P.Heartbeat;
       return { type: 'Heartbeat', workerId: s(m.workerId(), 'workerId'), memory: num(m.memory()), spilled: num(m.spilled()),
-        executing: m.executing(), queued: m.queued(), paused: m.paused() };
+        executing: m.executing(), queued: m.queued(), paused: m.paused(), resync: m.resync() };
     }
     case P.Message.UpdateGraph: {
       const m = env.message(new P.UpdateGraph()) as P.UpdateGraph;

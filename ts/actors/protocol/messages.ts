@@ -29,7 +29,7 @@ export type Msg =
   | { type: 'RegisterWorker'; workerId: string; nthreads: number; memoryLimit: number }
   | { type: 'RegisterClient'; clientId: string }
   | { type: 'Unregister'; id: string }
-  | { type: 'Heartbeat'; workerId: string; memory: number; spilled: number; executing: number; queued: number; paused: boolean }
+  | { type: 'Heartbeat'; workerId: string; memory: number; spilled: number; executing: number; queued: number; paused: boolean; resync?: boolean }
   | { type: 'UpdateGraph'; clientId: string; tasks: TaskDef[]; wanted: string[] }
   | { type: 'ComputeTasks'; tasks: ComputeTask[] }
   | { type: 'TasksDone'; workerId: string; finished: TaskFinished[]; erred: TaskErred[] }

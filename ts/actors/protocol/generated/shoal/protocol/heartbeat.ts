@@ -55,8 +55,13 @@ paused():boolean {
   return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
 }
 
+resync():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 16);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
 static startHeartbeat(builder:flatbuffers.Builder) {
-  builder.startObject(6);
+  builder.startObject(7);
 }
 
 static addWorkerId(builder:flatbuffers.Builder, workerIdOffset:flatbuffers.Offset) {
@@ -83,13 +88,17 @@ static addPaused(builder:flatbuffers.Builder, paused:boolean) {
   builder.addFieldInt8(5, +paused, +false);
 }
 
+static addResync(builder:flatbuffers.Builder, resync:boolean) {
+  builder.addFieldInt8(6, +resync, +false);
+}
+
 static endHeartbeat(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   builder.requiredField(offset, 4) // worker_id
   return offset;
 }
 
-static createHeartbeat(builder:flatbuffers.Builder, workerIdOffset:flatbuffers.Offset, memory:bigint, spilled:bigint, executing:number, queued:number, paused:boolean):flatbuffers.Offset {
+static createHeartbeat(builder:flatbuffers.Builder, workerIdOffset:flatbuffers.Offset, memory:bigint, spilled:bigint, executing:number, queued:number, paused:boolean, resync:boolean):flatbuffers.Offset {
   Heartbeat.startHeartbeat(builder);
   Heartbeat.addWorkerId(builder, workerIdOffset);
   Heartbeat.addMemory(builder, memory);
@@ -97,6 +106,7 @@ static createHeartbeat(builder:flatbuffers.Builder, workerIdOffset:flatbuffers.O
   Heartbeat.addExecuting(builder, executing);
   Heartbeat.addQueued(builder, queued);
   Heartbeat.addPaused(builder, paused);
+  Heartbeat.addResync(builder, resync);
   return Heartbeat.endHeartbeat(builder);
 }
 }
