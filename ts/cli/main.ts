@@ -5,11 +5,13 @@
  */
 import { infoCommand, schedulerCommand, workerCommand } from './cluster.js';
 import { datasetsCommand } from './datasets.js';
+import { nannyCommand } from './nanny.js';
 
 const COMMANDS: Record<string, (argv: string[]) => number | Promise<number>> = {
   datasets: (argv) => datasetsCommand(argv),
   scheduler: (argv) => schedulerCommand(argv),
-  worker: (argv) => workerCommand(argv),
+  worker: (argv) => (argv.includes('--nanny') ? nannyCommand(argv) : workerCommand(argv)),
+  nanny: (argv) => nannyCommand(argv),
   info: (argv) => infoCommand(argv),
 };
 

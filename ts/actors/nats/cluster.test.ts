@@ -201,3 +201,46 @@ test('the nats-server restarted mid-graph: the actors reconnect and the graph fi
     await c.close();
   }
 });
+
+test('a worker stopped with SIGTERM hands its results to the others: nothing is recomputed and the answer is right', { skip, timeout: 120_000 }, async () => {
+  const c = await client();
+  const leaving = ShoalProcess.spawn(['worker', '--nats', server.url, '--nthreads', '1', '--name', 'leaving', '--module', TEST_OPS], 'worker leaving');
+  try {
+    await leaving.waitFor(/thread\(s\)/);
+    await workers(c, 3);
+    // Results spread over every worker, held by the client.
+    const graph: Graph = new Map();
+    for (let i = 0; i < 60; i++) graph.set(`held-${i}`, { op: 'test.sleepContext', args: [10] });
+    const futures = c.persist(graph, [...graph.keys()]);
+    await Promise.all(futures.map((f) => f.wait()));
+    const before = (await c.gather(futures)) as Array<{ key: string; workerId: string }>;
+    const onLeaving = before.filter((r) => r.workerId === 'worker-leaving').length;
+    assert.ok(onLeaving > 0, 'the leaving worker holds some results');
+    assert.equal(await leaving.kill('SIGTERM'), 0, leaving.output);
+    const ids = await c.identify();
+    assert.equal(ids.workers.some((w) => w.id === 'worker-leaving'), false);
+    // The same values (a recomputation would record another worker and key context): copied, not rerun.
+    const after = (await c.gather(futures)) as Array<{ key: string; workerId: string }>;
+    assert.deepEqual(after, before);
+  } finally {
+    await c.close();
+    await leaving.kill();
+  }
+});
+
+test('a restarted scheduler is reported to the client clearly; workers re-register and new work runs', { skip, timeout: 120_000 }, async () => {
+  const c = await client();
+  try {
+    await workers(c, 2);
+    const pending = c.submit('core.sleep', 20_000, 1);
+    await new Promise((r) => setTimeout(r, 300));
+    await procs[0]!.kill('SIGKILL');
+    procs[0] = ShoalProcess.spawn(['scheduler', '--nats', server.url], 'scheduler (restarted)');
+    await assert.rejects(pending.result(), (e: Error) => e.name === 'SchedulerRestartedError' && /the scheduler restarted/.test(e.message));
+    await workers(c, 2);
+    const [v] = await c.compute(sumTree(100, 'after-restart').graph, [sumTree(100, 'after-restart').root]);
+    assert.equal(v, (100 * 99) / 2);
+  } finally {
+    await c.close();
+  }
+});

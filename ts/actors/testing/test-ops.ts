@@ -60,3 +60,11 @@ registerOp('test.sleepContext', async (ms: number) => {
   await new Promise((r) => setTimeout(r, ms));
   return { key, workerId };
 });
+
+/** Holds `mb` megabytes of touched memory for `ms` (memory-limit tests). */
+registerOp('test.hog', async (mb: number, ms: number) => {
+  const block = new Uint8Array(mb * 2 ** 20);
+  for (let i = 0; i < block.length; i += 4096) block[i] = 1;
+  await new Promise((r) => setTimeout(r, ms));
+  return block.length;
+});
