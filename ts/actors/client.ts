@@ -8,7 +8,10 @@ import { Actor, newStimulusId, type Handlers } from './actor.js';
 import { CancelledError, RemoteError, SchedulerRestartedError, SchedulerUnreachableError } from './errors.js';
 import { Future, type FutureOwner, type KeyState } from './future.js';
 import { isRef, orderGraph, ref, REF, type Graph, type TaskSpec } from './graph.js';
-import { LocalCluster, type LocalClusterOptions } from './local-cluster.js';
+import { availableParallelism, totalmem } from 'node:os';
+import { LocalCluster, moduleUrl, positiveInt, type LocalClusterOptions } from './local-cluster.js';
+import { parseMemoryLimit } from './memory-limit.js';
+import { ProcessCluster } from './process-cluster.js';
 import { ProgressBar, ProgressFeed, type ProgressSnapshot } from './progress.js';
 import type { DataItem, Msg, MsgOf, TaskDef, WireArg } from './protocol/messages.js';
 import { decodeValue, encodeValue } from './serialize.js';
@@ -76,6 +79,8 @@ export class Client extends Actor implements FutureOwner {
   private readonly requestPeers = new Map<number, string>();
   private readonly lostReplies = new Map<number, () => void>();
   private ownedTransport: Transport | undefined;
+  /** The processes `Client.local({ processes: true })` started; stopped by close(). */
+  private processCluster: ProcessCluster | undefined;
   private pinger: NodeJS.Timeout | undefined;
 
   constructor(
@@ -94,8 +99,31 @@ export class Client extends Actor implements FutureOwner {
    * @example const client = await Client.local({ nWorkers: 2, threadsPerWorker: 2, memoryLimit: '2GB' });
    */
   static async local(options: LocalClusterOptions = {}): Promise<Client> {
+    if (options.processes) return Client.localProcesses(options);
     const cluster = await LocalCluster.start(options);
     return new Client(cluster.transport, cluster.scheduler.address, () => cluster.workerAddresses, cluster);
+  }
+
+  /** `Client.local({ processes: true })`: a private nats-server, a scheduler process and nanny-kept worker processes. */
+  private static async localProcesses(options: LocalClusterOptions): Promise<Client> {
+    const nWorkers = positiveInt(options.nWorkers ?? 1, 'nWorkers');
+    const threadsPerWorker = positiveInt(options.threadsPerWorker ?? Math.max(1, Math.floor(availableParallelism() / nWorkers)), 'threadsPerWorker');
+    const memoryLimit = parseMemoryLimit(options.memoryLimit ?? Math.floor(totalmem() / nWorkers));
+    const modules = (options.workerModules ?? []).map(moduleUrl);
+    // Serializers registered by op modules are needed on this thread too.
+    for (const m of modules) await import(m);
+    const cluster = await ProcessCluster.start({ nWorkers, threadsPerWorker, memoryLimit, modules });
+    let client: Client | undefined;
+    try {
+      client = await Client.connect({ nats: cluster.url, log: options.log });
+      client.processCluster = cluster;
+      await cluster.ready(client);
+      return client;
+    } catch (err) {
+      if (client !== undefined) await client.close(); // stops the processes too
+      else await cluster.close();
+      throw err;
+    }
   }
 
   /**
@@ -482,6 +510,7 @@ export class Client extends Actor implements FutureOwner {
     super.close();
     await this.cluster?.close();
     await this.ownedTransport?.close();
+    await this.processCluster?.close();
   }
 
   // ---------------- key states ----------------

@@ -35,19 +35,26 @@ export interface LocalClusterOptions {
   heartbeatMs?: number;
   /** A worker silent this long is taken for dead (default 30 000 ms). */
   workerTtlMs?: number;
+  /**
+   * Run the scheduler and each worker as separate processes (workers kept by a
+   * nanny) joined through a private nats-server, instead of inside this process:
+   * process isolation, and the same code paths as a multi-host deployment.
+   * Needs the `nats-server` binary on PATH.
+   */
+  processes?: boolean;
   log?: Logger;
 }
 
 const BUILTINS = new URL('../builtins.js', import.meta.url).href;
 
-function moduleUrl(m: string | URL, i: number): string {
+export function moduleUrl(m: string | URL, i: number): string {
   if (m instanceof URL) return m.href;
   if (typeof m !== 'string' || m.length === 0) throw new TypeError(`workerModules[${i}] must be a path or URL, got ${JSON.stringify(m)}`);
   if (/^[a-z][a-z0-9+.-]*:/i.test(m)) return m;
   return pathToFileURL(isAbsolute(m) ? m : resolve(m)).href;
 }
 
-function positiveInt(value: unknown, what: string): number {
+export function positiveInt(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
     throw new RangeError(`${what} must be a positive integer, got ${JSON.stringify(value)}`);
   }
