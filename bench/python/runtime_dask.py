@@ -13,6 +13,11 @@ Cases, each timed end to end (graph submission, execution, results back in the c
   roundtrip                client.submit(noop, pure=False).result() repeated --calls
                            times; figure: the median call, in milliseconds
 
+With --processes the workers are separate processes talking TCP (the
+multi-host setup bench/nats.ts compares against), and --transfer-mb M adds
+  transfer                 a task on one worker needing an M MB array held by
+                           another; figure: GB/s of that end-to-end transfer
+
 Run from the repository root:
     bench/.venv/bin/python bench/python/runtime_dask.py --tasks 100000 --runs 5 --workers 1 --threads 2
 """
@@ -63,6 +68,23 @@ def tree_graph(n, split_every):
     return graph, level[0]
 
 
+def take_two(a, b):
+    return None
+
+
+def time_transfer(client, mb, workers):
+    """A task needing a `mb` MB array held by the first worker runs on the second
+    (which holds a larger input); returns GB/s of the transfer (end to end)."""
+    import numpy as np
+    a = client.scatter(np.random.random(mb * 2**20 // 8), workers=[workers[0]])
+    b = client.scatter(np.random.random(int(mb * 1.1) * 2**20 // 8), workers=[workers[1]])
+    start = time.perf_counter()
+    client.submit(take_two, a, b, pure=False).result()
+    elapsed = time.perf_counter() - start
+    del a, b
+    return mb * 2**20 / elapsed / 1e9
+
+
 def time_throughput(client, graph, keys):
     start = time.perf_counter()
     results = client.get(graph, keys)
@@ -78,6 +100,8 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--split-every", type=int, default=8)
     parser.add_argument("--calls", type=int, default=200, help="round trips per run")
+    parser.add_argument("--processes", action="store_true", help="worker processes talking TCP (the multi-host setup)")
+    parser.add_argument("--transfer-mb", type=int, default=0, help="also time a worker-to-worker transfer of this many MB")
     args = parser.parse_args()
     for name in ("tasks", "runs", "workers", "threads", "calls"):
         if getattr(args, name) < 1:
@@ -89,7 +113,7 @@ def main():
     logging.getLogger("distributed").setLevel(logging.ERROR)
 
     cluster = LocalCluster(
-        processes=False,
+        processes=args.processes,
         n_workers=args.workers,
         threads_per_worker=args.threads,
         dashboard_address=None,
@@ -125,12 +149,21 @@ def main():
                 calls.append((time.perf_counter() - start) * 1e3)
             rtt.append(statistics.median(calls))
         tree_tasks = len(graph)
+
+        transfer = []
+        if args.transfer_mb > 0:
+            workers = sorted(client.scheduler_info()["workers"])
+            if len(workers) < 2:
+                raise SystemExit("--transfer-mb needs at least 2 workers")
+            time_transfer(client, 8, workers)  # warm-up
+            for _ in range(args.runs):
+                transfer.append(time_transfer(client, args.transfer_mb, workers))
     finally:
         client.close()
         cluster.close()
 
     print(json.dumps({
-        "baselineName": f"dask.distributed {distributed.__version__} LocalCluster(processes=False, "
+        "baselineName": f"dask.distributed {distributed.__version__} LocalCluster(processes={args.processes}, "
                         f"n_workers={args.workers}, threads_per_worker={args.threads})",
         "versions": {"dask": dask.__version__, "distributed": distributed.__version__, "python": sys.version.split()[0]},
         "config": {"tasks": args.tasks, "treeTasks": tree_tasks, "splitEvery": args.split_every,
@@ -139,6 +172,7 @@ def main():
             "throughput.embarrassing": {"samples": emb},
             "throughput.tree": {"samples": tree},
             "roundtrip": {"samples": rtt},
+            **({"transfer": {"samples": transfer}} if transfer else {}),
         },
     }))
 

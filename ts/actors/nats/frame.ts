@@ -181,7 +181,8 @@ export class Reassembler {
         throw new FrameError(`fragmented message of ${total} bytes exceeds the limit of ${this.maxMessageBytes}`);
       }
       if (count < 2 || count > total) throw new FrameError(`fragment count ${count} is impossible for ${total} bytes`);
-      a = { buffer: new Uint8Array(total), filled: 0, next: 0, count, started: now };
+      // Shared memory: the large values inside reach task threads by reference, not by a copy.
+      a = { buffer: new Uint8Array(new SharedArrayBuffer(total)), filled: 0, next: 0, count, started: now };
       this.open.set(id, a);
     }
     if (a === undefined) throw new FrameError(`fragment ${index} of a message whose first fragment never came`);

@@ -42,6 +42,8 @@ export interface NatsOptions {
   name?: string;
   /** How long to keep trying to reconnect after the server goes away (default: forever). */
   reconnectForMs?: number;
+  /** Size of the fragments a large message is cut into (default 1 MiB, at most the server's max_payload). */
+  fragmentBytes?: number;
   /** Bytes of fragments published between flow-control round trips (default 32 MiB). */
   windowBytes?: number;
   /** Largest message accepted from a peer (default 8 GiB). */
@@ -52,6 +54,12 @@ export interface NatsOptions {
 }
 
 const RECONNECT_WAIT_MS = 250;
+/**
+ * Fragments of 1 MiB: the nats client moves them fastest (measured on loopback:
+ * 0.68 GB/s at 1 MiB, 0.59 at 4 MiB, 0.44 at 8 MiB — bigger messages cost more
+ * to assemble in its parser).
+ */
+const FRAGMENT_BYTES = 1 << 20;
 /** After a reconnect, how long "no responders" is not taken as a peer's death. */
 const RECONNECT_QUIET_MS = 5000;
 
@@ -103,6 +111,7 @@ export class NatsTransport implements Transport {
   private readonly stream: [number, number] = [randomInt(2 ** 32), randomInt(2 ** 32)];
   private msgCounter = 0;
   private readonly maxPayload: number;
+  private readonly fragmentBytes: number;
   private readonly windowBytes: number;
   private readonly log: Logger;
   private readonly reconnectListeners = new Set<() => void>();
@@ -116,6 +125,7 @@ export class NatsTransport implements Transport {
   private constructor(readonly nc: NatsConnection, readonly options: NatsOptions) {
     this.subjects = new Subjects(options.cluster ?? 'shoal');
     this.maxPayload = nc.info?.max_payload ?? 1 << 20;
+    this.fragmentBytes = Math.min(this.maxPayload, options.fragmentBytes ?? FRAGMENT_BYTES);
     this.windowBytes = options.windowBytes ?? 32 << 20;
     this.log = options.log ?? defaultLogger;
     this.reassembler = new Reassembler(options.maxMessageBytes ?? 8 * 2 ** 30);
@@ -228,7 +238,7 @@ export class NatsTransport implements Transport {
     const segments = frameSegments(bytes, attachments);
     const payloads = (): Iterable<Uint8Array> => total <= this.maxPayload
       ? [concatSegments(segments, total)]
-      : fragments(segments, total, this.maxPayload, this.stream, ++this.msgCounter);
+      : fragments(segments, total, this.fragmentBytes, this.stream, ++this.msgCounter);
     const nc = this.nc;
     // Publishes the payloads one by one, yielding each one's size (for pacing).
     const job = function* (): Generator<number> {
