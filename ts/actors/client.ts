@@ -436,7 +436,9 @@ export class Client extends Actor implements FutureOwner {
       }
     });
     const futures = keys.map((k) => new Future(this, this.stateOf(k)));
-    await Promise.all([...placements].map(async ([w, idx]) => {
+    let refusedBroadcasts = 0;
+    const put = async (w: string, idx: number[], tried: Set<string>): Promise<void> => {
+      tried.add(w);
       const attachments: ArrayBufferView[] = [];
       const items: DataItem[] = idx.map((i) => {
         const enc = encodeValue(values[i]);
@@ -457,8 +459,21 @@ export class Client extends Actor implements FutureOwner {
           reject(new Error(`scatter: worker ${w} is gone`));
         }
       }));
+      if (ack.refused === true) {
+        // The worker is leaving the cluster: a broadcast just skips it, a
+        // single placement moves to a worker not yet tried.
+        if (options.broadcast) {
+          refusedBroadcasts++;
+          return;
+        }
+        const next = workers.find((x) => !tried.has(x));
+        if (next === undefined) throw new Error('scatter: every worker refused the data (they are all leaving the cluster)');
+        return put(next, idx, tried);
+      }
       this.send(this.schedulerAddress, { type: 'AddKeys', clientId: this.address, keys: idx.map((i) => keys[i]!), workers: [w], nbytes: ack.nbytes }, newStimulusId('scatter'));
-    }));
+    };
+    await Promise.all([...placements].map(([w, idx]) => put(w, idx, new Set())));
+    if (options.broadcast && placements.size > 0 && refusedBroadcasts === placements.size) throw new Error('scatter: every worker refused the data (they are all leaving the cluster)');
     return many ? futures : futures[0]!;
   }
 

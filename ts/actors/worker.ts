@@ -73,7 +73,9 @@ export class Worker extends Actor {
     PutDataAck: (m) => this.replies.get(m.requestId)?.(m),
   };
   /** Answers awaited by `retire` (Identity, PutDataAck), by request id. */
-  private readonly replies = new Map<number, (m: MsgOf<'Identity'> | MsgOf<'PutDataAck'>) => void>();
+  private readonly replies = new Map<number, (m: MsgOf<'Identity'> | MsgOf<'PutDataAck'> | undefined) => void>();
+  /** Whom each of those requests went to, so a lost peer fails them at once. */
+  private readonly replyPeers = new Map<number, string>();
   /** Until when heartbeats ask the scheduler to resend this worker's tasks (after a reconnect). */
   private resyncUntil = 0;
   /** Set by `retire`: no task starts any more. */
@@ -155,6 +157,7 @@ export class Worker extends Actor {
 
   /** A peer is gone: inputs asked of it will never come. */
   protected override peerLost(peer: string): void {
+    for (const [id, to] of this.replyPeers) if (to === peer) this.replies.get(id)?.(undefined);
     for (const [id, r] of this.fetchRequests) {
       if (r.peer !== peer) continue;
       this.onDataReply({ type: 'DataReply', requestId: id, items: [], missing: r.keys }, []);
@@ -384,6 +387,11 @@ export class Worker extends Actor {
   }
 
   private onPutData(m: MsgOf<'PutData'>, attachments: ArrayBufferView[]): void {
+    if (this.retiring || this.closed) {
+      // A leaving worker takes nothing: the sender gives the data to someone else.
+      this.send(m.replyTo, { type: 'PutDataAck', requestId: m.requestId, nbytes: [], refused: true }, newStimulusId('put'));
+      return;
+    }
     const nbytes = m.items.map((it) =>
       this.store.put(it.key, decodeValue(it.value.header, it.value.buffers.map((i) => attachments[i]!))));
     this.send(m.replyTo, { type: 'PutDataAck', requestId: m.requestId, nbytes }, newStimulusId('put'));
@@ -446,36 +454,56 @@ export class Worker extends Actor {
   private request<T extends MsgOf<'Identity'> | MsgOf<'PutDataAck'>>(to: string, deadline: number, make: (requestId: number) => Parameters<Worker['send']>[1], attachments?: ArrayBufferView[]): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const requestId = ++this.requestCounter;
-      const timer = setTimeout(() => {
+      const settle = (): void => {
+        clearTimeout(timer);
         this.replies.delete(requestId);
+        this.replyPeers.delete(requestId);
+      };
+      const timer = setTimeout(() => {
+        settle();
         reject(new Error(`${to} did not answer in time`));
       }, Math.max(1, deadline - Date.now()));
       this.replies.set(requestId, (m) => {
-        clearTimeout(timer);
-        this.replies.delete(requestId);
-        resolve(m as T);
+        settle();
+        if (m === undefined) reject(new Error(`${to} is gone`));
+        else resolve(m as T);
       });
+      this.replyPeers.set(requestId, to);
       this.send(to, make(requestId), newStimulusId('retire'), attachments);
     });
   }
 
-  /** Copies every stored result to live peers, round-robin, and tells the scheduler where they are. */
+  /**
+   * Copies every stored result to live peers, round-robin, and tells the
+   * scheduler where they are. A peer that refuses (it is leaving too) or is
+   * gone passes its share to the next peer; what no peer takes is recomputed
+   * by the scheduler from lineage.
+   */
   private async handOff(deadline: number): Promise<void> {
     const keys = this.store.keys();
     if (keys.length === 0) return;
     const identity = await this.request<MsgOf<'Identity'>>(this.options.scheduler, deadline, (requestId) => ({ type: 'Identify', requestId, replyTo: this.address }));
     const peers = identity.workers.filter((w) => w.id !== this.address && !w.paused).map((w) => w.id);
     if (peers.length === 0) throw new Error('no other worker to take the results');
-    const byPeer = new Map<string, string[]>();
+    const shares = new Map<number, string[]>();
     keys.forEach((k, i) => {
-      const p = peers[i % peers.length]!;
-      byPeer.set(p, [...(byPeer.get(p) ?? []), k]);
+      const p = i % peers.length;
+      shares.set(p, [...(shares.get(p) ?? []), k]);
     });
-    await Promise.all([...byPeer].map(async ([peer, ks]) => {
+    const failed: string[] = [];
+    await Promise.all([...shares].map(async ([first, ks]) => {
       const { items, attachments } = this.encodeItems(ks);
-      const ack = await this.request<MsgOf<'PutDataAck'>>(peer, deadline, (requestId) => ({ type: 'PutData', requestId, replyTo: this.address, items }), attachments);
-      this.send(this.options.scheduler, { type: 'AddKeys', clientId: '', keys: items.map((it) => it.key), workers: [peer], nbytes: ack.nbytes }, newStimulusId('retire'));
+      for (let attempt = 0; attempt < peers.length; attempt++) {
+        const peer = peers[(first + attempt) % peers.length]!;
+        const ack = await this.request<MsgOf<'PutDataAck'>>(peer, deadline, (requestId) => ({ type: 'PutData', requestId, replyTo: this.address, items }), attachments)
+          .catch(() => undefined);
+        if (ack === undefined || ack.refused === true) continue;
+        this.send(this.options.scheduler, { type: 'AddKeys', clientId: '', keys: items.map((it) => it.key), workers: [peer], nbytes: ack.nbytes }, newStimulusId('retire'));
+        return;
+      }
+      failed.push(...ks);
     }));
+    if (failed.length > 0) throw new Error(`no peer took ${failed.length} result(s)`);
   }
 
   /** Stops the worker: its threads end and its results are dropped. */

@@ -27,6 +27,7 @@ const samples: Msg[] = [
   { type: 'Progress', total: 10, finished: 4, erred: 1, processing: 3 },
   { type: 'Steal', keys: ['x', 'y'] },
   { type: 'PutDataAck', requestId: 3, nbytes: [1, 2] },
+  { type: 'PutDataAck', requestId: 4, nbytes: [], refused: true },
 ];
 
 test('every sample message survives encode -> decode unchanged, with sender and stimulus id', () => {

@@ -107,7 +107,7 @@ function encodeBody(b: B, m: Msg): number {
     case 'GetData': return P.GetData.createGetData(b, m.requestId, str(b, m.replyTo), strs(b, m.keys));
     case 'DataReply': return P.DataReply.createDataReply(b, m.requestId, items(b, m.items), strs(b, m.missing));
     case 'PutData': return P.PutData.createPutData(b, m.requestId, str(b, m.replyTo), items(b, m.items));
-    case 'PutDataAck': return P.PutDataAck.createPutDataAck(b, m.requestId, longs(b, m.nbytes));
+    case 'PutDataAck': return P.PutDataAck.createPutDataAck(b, m.requestId, longs(b, m.nbytes), m.refused === true);
     case 'AddKeys': return P.AddKeys.createAddKeys(b, str(b, m.clientId), strs(b, m.keys), strs(b, m.workers), longs(b, m.nbytes));
     case 'ReleaseKeys': return P.ReleaseKeys.createReleaseKeys(b, str(b, m.clientId), strs(b, m.keys));
     case 'CancelKeys': return P.CancelKeys.createCancelKeys(b, str(b, m.clientId), strs(b, m.keys));
@@ -228,7 +228,7 @@ function decodeBody(type: P.Message, env: P.Envelope): Msg {
     }
     case P.Message.PutDataAck: {
       const m = env.message(new P.PutDataAck()) as P.PutDataAck;
-      return { type: 'PutDataAck', requestId: m.requestId(), nbytes: list(m.nbytesLength(), (i) => num(m.nbytes(i)!)) };
+      return { type: 'PutDataAck', requestId: m.requestId(), nbytes: list(m.nbytesLength(), (i) => num(m.nbytes(i)!)), ...(m.refused() ? { refused: true } : {}) };
     }
     case P.Message.AddKeys: {
       const m = env.message(new P.AddKeys()) as P.AddKeys;

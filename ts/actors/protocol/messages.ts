@@ -36,7 +36,7 @@ export type Msg =
   | { type: 'GetData'; requestId: number; replyTo: string; keys: string[] }
   | { type: 'DataReply'; requestId: number; items: DataItem[]; missing: string[] }
   | { type: 'PutData'; requestId: number; replyTo: string; items: DataItem[] }
-  | { type: 'PutDataAck'; requestId: number; nbytes: number[] }
+  | { type: 'PutDataAck'; requestId: number; nbytes: number[]; refused?: boolean }
   | { type: 'AddKeys'; clientId: string; keys: string[]; workers: string[]; nbytes: number[] }
   | { type: 'ReleaseKeys'; clientId: string; keys: string[] }
   | { type: 'CancelKeys'; clientId: string; keys: string[] }

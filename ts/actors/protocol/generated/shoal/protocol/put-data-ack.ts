@@ -38,8 +38,13 @@ nbytesLength():number {
   return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
 }
 
+refused():boolean {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
+}
+
 static startPutDataAck(builder:flatbuffers.Builder) {
-  builder.startObject(2);
+  builder.startObject(3);
 }
 
 static addRequestId(builder:flatbuffers.Builder, requestId:number) {
@@ -62,15 +67,20 @@ static startNbytesVector(builder:flatbuffers.Builder, numElems:number) {
   builder.startVector(8, numElems, 8);
 }
 
+static addRefused(builder:flatbuffers.Builder, refused:boolean) {
+  builder.addFieldInt8(2, +refused, +false);
+}
+
 static endPutDataAck(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createPutDataAck(builder:flatbuffers.Builder, requestId:number, nbytesOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createPutDataAck(builder:flatbuffers.Builder, requestId:number, nbytesOffset:flatbuffers.Offset, refused:boolean):flatbuffers.Offset {
   PutDataAck.startPutDataAck(builder);
   PutDataAck.addRequestId(builder, requestId);
   PutDataAck.addNbytes(builder, nbytesOffset);
+  PutDataAck.addRefused(builder, refused);
   return PutDataAck.endPutDataAck(builder);
 }
 }
