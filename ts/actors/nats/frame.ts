@@ -109,6 +109,14 @@ export function isFragment(payload: Uint8Array): boolean {
   return kind === KIND_FRAGMENT;
 }
 
+/** The frame kind byte (0 whole, 1 fragment, 2 direct offer, 3 refused offer); throws on foreign bytes. */
+export function frameKind(payload: Uint8Array): number {
+  if (payload.byteLength < 8) throw new FrameError(`payload of ${payload.byteLength} bytes is too short for a shoal frame`);
+  const dv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+  if (dv.getUint32(0, true) !== MAGIC) throw new FrameError('payload does not start with the shoal magic');
+  return dv.getUint8(4);
+}
+
 /**
  * Cuts a frame (given as segments of `total` bytes) into fragments of at most
  * `maxPayload` bytes each, header included.

@@ -10,7 +10,7 @@ import { connect } from 'nats';
 import { encodeEnvelope } from '../protocol/codec.js';
 import { Scheduler } from '../scheduler.js';
 import { NatsServer, haveNatsServer } from '../testing/processes.js';
-import { NatsTransport } from './transport.js';
+import { NatsTransport, type NatsOptions } from './transport.js';
 import { PERMISSIONS_CONFIG } from './permissions.js';
 
 const skip = haveNatsServer() ? false : 'nats-server is not installed (scripts/setup.sh installs it)';
@@ -62,25 +62,38 @@ test('messages with attachments cross between two connections; the sender role c
   await b.close();
 });
 
-test('a 24 MB message goes as fragments under the 1 MB max_payload and arrives intact, in order with small ones', { skip }, async () => {
-  const a = await NatsTransport.connect({ servers: server.url, cluster: 't2', log: quiet, windowBytes: 4 << 20 });
-  const b = await NatsTransport.connect({ servers: server.url, cluster: 't2', log: quiet });
-  const ib = inbox();
-  b.connect('worker-b', ib.receive);
-  const ea = a.connect('worker-a', () => {});
-  await b.flush();
-  const big = new Float64Array(3_000_000);
-  for (let i = 0; i < big.length; i++) big[i] = Math.sin(i);
-  ea.send('worker-b', Uint8Array.from([1]), []);
-  ea.send('worker-b', Uint8Array.from([2]), [big]);
-  ea.send('worker-b', Uint8Array.from([3]), []);
-  await ib.next(3, 30_000);
-  assert.deepEqual(ib.got.map((m) => m.bytes[0]), [1, 2, 3]);
-  assert.deepEqual(new Float64Array(ib.got[1]!.attachments[0]!.buffer as ArrayBuffer), big);
-  assert.equal(b.rejectedFrames, 0);
-  await a.close();
-  await b.close();
-});
+const bigMessageModes: Array<{ name: string; directData: NatsOptions['directData']; path: 'fragments' | 'direct' | 'resent' }> = [
+  { name: 'as fragments under the 1 MB max_payload', directData: false, path: 'fragments' },
+  { name: 'over the direct TCP channel offered through NATS', directData: undefined, path: 'direct' },
+  // The offer names 127.0.0.2 while the data server listens on 127.0.0.1 only: the pull
+  // is refused, the receiver says so through NATS and the sender resends as fragments.
+  { name: 'through NATS after all when the direct pull fails', directData: { host: '127.0.0.2', bindHost: '127.0.0.1' }, path: 'resent' },
+];
+for (const mode of bigMessageModes) {
+  test(`a 24 MB message goes ${mode.name} and arrives intact, in order with small ones`, { skip }, async () => {
+    const a = await NatsTransport.connect({ servers: server.url, cluster: `t2${mode.path}`, log: quiet, windowBytes: 4 << 20, directData: mode.directData });
+    const b = await NatsTransport.connect({ servers: server.url, cluster: `t2${mode.path}`, log: quiet });
+    const ib = inbox();
+    b.connect('worker-b', ib.receive);
+    const ea = a.connect('worker-a', () => {});
+    await b.flush();
+    const big = new Float64Array(3_000_000);
+    for (let i = 0; i < big.length; i++) big[i] = Math.sin(i);
+    ea.send('worker-b', Uint8Array.from([1]), []);
+    ea.send('worker-b', Uint8Array.from([2]), [big]);
+    ea.send('worker-b', Uint8Array.from([3]), []);
+    await ib.next(3, 30_000);
+    assert.deepEqual(ib.got.map((m) => m.bytes[0]), [1, 2, 3]);
+    const bigOne = ib.got.find((m) => m.bytes[0] === 2)!;
+    assert.deepEqual(new Float64Array(bigOne.attachments[0]!.buffer as ArrayBuffer, bigOne.attachments[0]!.byteOffset, big.length), big);
+    assert.equal(b.rejectedFrames, 0);
+    assert.equal(a.directOffered, mode.path === 'fragments' ? 0 : 1);
+    assert.equal(b.directPulled, mode.path === 'direct' ? 1 : 0);
+    assert.equal(a.directResent, mode.path === 'resent' ? 1 : 0);
+    await a.close();
+    await b.close();
+  });
+}
 
 test('sending to an address nobody listens on reports that peer lost (no responders)', { skip }, async () => {
   const a = await NatsTransport.connect({ servers: server.url, cluster: 't3', log: quiet });

@@ -21,8 +21,13 @@ import { readFileSync } from 'node:fs';
 import { connect, credsAuthenticator, Events, nkeyAuthenticator, type ConnectionOptions, type Msg, type NatsConnection, type Subscription } from 'nats';
 import { defaultLogger, type Logger } from '../actor.js';
 import type { Endpoint, Receive, Transport } from '../transport.js';
-import { concatSegments, FrameError, frameLength, frameSegments, fragments, isFragment, parseFrame, Reassembler } from './frame.js';
+import { networkInterfaces } from 'node:os';
+import { decodeOffer, decodeRefusal, decodeResent, DirectServer, encodeOffer, encodeRefusal, encodeResentHeader, KIND_OFFER, KIND_REFUSED, KIND_RESENT, pull, RESENT_HEADER_BYTES, tokenKey } from './direct.js';
+import { concatSegments, FrameError, frameKind, frameLength, frameSegments, fragments, parseFrame, Reassembler } from './frame.js';
 import { checkToken, roleOf, Subjects } from './subjects.js';
+
+/** How long a receiver holds a refused offer's place for the resent frame. */
+const RESEND_WAIT_MS = 60_000;
 
 export interface NatsOptions {
   /** Server URL(s), e.g. 'nats://127.0.0.1:4222'. */
@@ -48,6 +53,14 @@ export interface NatsOptions {
   windowBytes?: number;
   /** Largest message accepted from a peer (default 8 GiB). */
   maxMessageBytes?: number;
+  /**
+   * Messages larger than `thresholdBytes` (default 4 MiB) go over a direct TCP
+   * connection between the two processes, offered through NATS (see direct.ts);
+   * `host` is the address peers reach this process at (default: 127.0.0.1 when
+   * the NATS server is on loopback, else this host's first external IPv4).
+   * `false` sends everything through the NATS server.
+   */
+  directData?: false | { host?: string; bindHost?: string; thresholdBytes?: number };
   /** How long to wait for the first connection (default 5000 ms). */
   connectTimeoutMs?: number;
   log?: Logger;
@@ -122,13 +135,23 @@ export class NatsTransport implements Transport {
   /** No-responder notices before this time are ignored (peers resubscribing after a reconnect). */
   private quietUntil = 0;
 
-  private constructor(readonly nc: NatsConnection, readonly options: NatsOptions) {
+  private readonly directThreshold: number;
+  /** Messages this transport offered over the direct channel, and those it had to resend through NATS. */
+  directOffered = 0;
+  directResent = 0;
+  /** Messages this transport pulled over the direct channel. */
+  directPulled = 0;
+  /** Per receiving endpoint: messages held back behind a direct pull, to keep their order. */
+  private readonly inboxQueues = new Map<Receive, Array<{ ready?: [Uint8Array, Uint8Array[], string]; pending?: Promise<void> }>>();
+
+  private constructor(readonly nc: NatsConnection, readonly options: NatsOptions, private readonly direct: DirectServer | undefined) {
     this.subjects = new Subjects(options.cluster ?? 'shoal');
     this.maxPayload = nc.info?.max_payload ?? 1 << 20;
     this.fragmentBytes = Math.min(this.maxPayload, options.fragmentBytes ?? FRAGMENT_BYTES);
     this.windowBytes = options.windowBytes ?? 32 << 20;
     this.log = options.log ?? defaultLogger;
     this.reassembler = new Reassembler(options.maxMessageBytes ?? 8 * 2 ** 30);
+    this.directThreshold = (options.directData || undefined)?.thresholdBytes ?? 4 << 20;
     this.sweeper = setInterval(() => {
       const n = this.reassembler.sweep();
       if (n > 0) this.log(`nats: dropped ${n} message(s) whose sender stopped mid-message`);
@@ -150,7 +173,12 @@ export class NatsTransport implements Transport {
     } catch (err) {
       throw explainConnectError(err, options);
     }
-    return new NatsTransport(nc, options);
+    let direct: DirectServer | undefined;
+    if (options.directData !== false) {
+      const host = options.directData?.host ?? defaultDataHost(options.servers);
+      direct = await DirectServer.start(host, options.directData?.bindHost ?? host);
+    }
+    return new NatsTransport(nc, options, direct);
   }
 
   private async watchStatus(): Promise<void> {
@@ -172,6 +200,7 @@ export class NatsTransport implements Transport {
 
   connect(address: string, receive: Receive): Endpoint {
     const senderRole = roleOf(address);
+    this.addresses.set(receive, address);
     const inbox = this.nc.subscribe(this.subjects.inboxes(address), { callback: (err, msg) => this.deliver(err, msg, receive) });
     let lostFn: ((a: string) => void) | undefined;
     const lastLost = new Map<string, number>();
@@ -199,6 +228,8 @@ export class NatsTransport implements Transport {
         this.reconnectListeners.add(fn);
       },
       close: () => {
+        this.addresses.delete(receive);
+        this.inboxQueues.delete(receive);
         for (const s of subs) s.unsubscribe();
         for (const fn of reconnect) this.reconnectListeners.delete(fn);
       },
@@ -211,18 +242,113 @@ export class NatsTransport implements Transport {
       return;
     }
     const senderRole = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
-    let frame: Uint8Array | undefined = msg.data;
     try {
-      if (isFragment(frame)) frame = this.reassembler.add(frame);
+      const kind = frameKind(msg.data);
+      if (kind === KIND_OFFER) return this.acceptOffer(msg.data, receive, senderRole);
+      if (kind === KIND_REFUSED) {
+        this.direct?.refused(decodeRefusal(msg.data));
+        return;
+      }
+      const frame = kind === 1 ? this.reassembler.add(msg.data) : msg.data;
       if (frame === undefined) return;
-      const { envelope, attachments } = parseFrame(frame);
-      receive(envelope, attachments, senderRole);
+      if (frameKind(frame) === KIND_RESENT) return this.acceptResent(frame);
+      this.handOver(receive, frame, senderRole);
     } catch (e) {
       if (!(e instanceof FrameError)) throw e;
-      const n = ++this.rejectedFrames;
-      // A flood is logged sparingly: the first 10, then every 1000th.
-      if (n <= 10 || n % 1000 === 0) this.log(`nats: dropped a malformed message on ${msg.subject}: ${e.message} (${n} so far)`);
+      this.rejectFrame(msg.subject, e);
     }
+  }
+
+  private rejectFrame(where: string, e: Error): void {
+    const n = ++this.rejectedFrames;
+    // A flood is logged sparingly: the first 10, then every 1000th.
+    if (n <= 10 || n % 1000 === 0) this.log(`nats: dropped a malformed message on ${where}: ${e.message} (${n} so far)`);
+  }
+
+  /** Delivers a whole frame now, or after the direct pulls ahead of it (order kept per endpoint). */
+  private handOver(receive: Receive, frame: Uint8Array, senderRole: string): void {
+    const { envelope, attachments } = parseFrame(frame);
+    const q = this.inboxQueues.get(receive);
+    if (q === undefined || q.length === 0) receive(envelope, attachments, senderRole);
+    else q.push({ ready: [envelope, attachments, senderRole] });
+  }
+
+  /** Pulls an offered frame over TCP; if that fails, asks the sender to send it through NATS. */
+  private acceptOffer(payload: Uint8Array, receive: Receive, senderRole: string): void {
+    const offer = decodeOffer(payload);
+    if (offer.total > (this.options.maxMessageBytes ?? 8 * 2 ** 30)) throw new FrameError(`offered message of ${offer.total} bytes exceeds the limit`);
+    let q = this.inboxQueues.get(receive);
+    if (q === undefined) this.inboxQueues.set(receive, (q = []));
+    const entry: { ready?: [Uint8Array, Uint8Array[], string]; pending?: Promise<void> } = {};
+    entry.pending = pull(offer).then(
+      (frame) => {
+        try {
+          const { envelope, attachments } = parseFrame(frame);
+          entry.ready = [envelope, attachments, senderRole];
+          this.directPulled++;
+        } catch (e) {
+          this.rejectFrame(`direct data from ${offer.host}:${offer.port}`, e as Error);
+        }
+      },
+      (e: Error) => {
+        this.log(`nats: could not pull ${offer.total} bytes from ${offer.host}:${offer.port} (${e.message}); asking ${offer.sender} to send them through NATS`);
+        try {
+          this.nc.publish(this.subjects.inbox(offer.sender, roleOf(this.addressOf(receive))), encodeRefusal(offer.token));
+        } catch (err) {
+          this.log('nats: could not refuse a direct-data offer', err);
+          return;
+        }
+        // Hold this place in the inbox order until the resent frame arrives (or give up).
+        const key = tokenKey(offer.token);
+        return new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            this.resentWaiters.delete(key);
+            this.log(`nats: ${offer.sender} did not resend a refused direct-data message within ${RESEND_WAIT_MS} ms; dropped`);
+            resolve();
+          }, RESEND_WAIT_MS);
+          this.resentWaiters.set(key, (frame) => {
+            clearTimeout(timer);
+            this.resentWaiters.delete(key);
+            try {
+              const { envelope, attachments } = parseFrame(frame);
+              entry.ready = [envelope, attachments, senderRole];
+            } catch (err) {
+              this.rejectFrame(`resent data from ${offer.sender}`, err as Error);
+            }
+            resolve();
+          });
+        });
+      },
+    ).finally(() => {
+      entry.pending = undefined;
+      this.drainInbox(receive);
+    });
+    q.push(entry);
+  }
+
+  /** A frame resent through NATS after a refused offer fills the place its offer held. */
+  private acceptResent(payload: Uint8Array): void {
+    const { token, frame } = decodeResent(payload);
+    const waiter = this.resentWaiters.get(tokenKey(token));
+    if (waiter === undefined) throw new FrameError('resent frame for an offer nobody waits on');
+    waiter(frame);
+  }
+
+  /** Delivers queued messages in order until one still waits for its pull. */
+  private drainInbox(receive: Receive): void {
+    const q = this.inboxQueues.get(receive);
+    while (q !== undefined && q.length > 0 && q[0]!.pending === undefined) {
+      const e = q.shift()!;
+      if (e.ready !== undefined) receive(...e.ready);
+    }
+  }
+
+  private readonly addresses = new Map<Receive, string>();
+  /** Refused offers waiting for their frame through NATS, by token. */
+  private readonly resentWaiters = new Map<string, (frame: Uint8Array) => void>();
+
+  private addressOf(receive: Receive): string {
+    return this.addresses.get(receive) ?? 'worker-unknown';
   }
 
   private send(from: string, fromRole: string, to: string, bytes: Uint8Array, attachments: ArrayBufferView[]): boolean {
@@ -236,6 +362,21 @@ export class NatsTransport implements Transport {
     const reply = this.subjects.noResponders(from, to);
     const total = frameLength(bytes, attachments);
     const segments = frameSegments(bytes, attachments);
+    if (this.direct !== undefined && total > this.directThreshold) {
+      // Offered through NATS, pulled over TCP; sent through NATS after all if the pull fails.
+      this.directOffered++;
+      const token = this.direct.hold(segments, (t) => {
+        this.directResent++;
+        this.publishFrame(subject, reply, to, [encodeResentHeader(t), ...segments], RESENT_HEADER_BYTES + total);
+      });
+      const offer = encodeOffer({ host: this.direct.host, port: this.direct.port, total, token, sender: from });
+      return this.publishFrame(subject, reply, to, [offer], offer.byteLength);
+    }
+    return this.publishFrame(subject, reply, to, segments, total);
+  }
+
+  /** Publishes one frame (whole, or as paced fragments), in order with everything sent before. */
+  private publishFrame(subject: string, reply: string, to: string, segments: Uint8Array[], total: number): boolean {
     const payloads = (): Iterable<Uint8Array> => total <= this.maxPayload
       ? [concatSegments(segments, total)]
       : fragments(segments, total, this.fragmentBytes, this.stream, ++this.msgCounter);
@@ -300,7 +441,18 @@ export class NatsTransport implements Transport {
     }
     this.closed = true;
     clearInterval(this.sweeper);
+    this.direct?.close();
     this.reconnectListeners.clear();
     if (!this.nc.isClosed()) await this.nc.close();
   }
+}
+
+/** Where peers can reach this process: loopback when the NATS server is local, else the first external IPv4. */
+function defaultDataHost(servers: string | string[]): string {
+  const first = (Array.isArray(servers) ? servers[0] : servers) ?? '';
+  if (/(^|\/\/)(127\.|localhost|\[::1\])/.test(first)) return '127.0.0.1';
+  for (const addrs of Object.values(networkInterfaces())) {
+    for (const a of addrs ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
 }
