@@ -109,4 +109,47 @@ out["kmeans"] = {
     "labels_": km.labels_.tolist(),
     "best_of_10_kmeanspp_inertia_": kmpp.inertia_,
 }
+
+# generalised linear models: logistic (binary, multinomial) and Poisson, solved to tight
+# tolerances so both sides sit at the optimum. scikit-learn >= 1.8 spells the penalty
+# through l1_ratio (0 = l2, 1 = l1) and C = inf for none.
+from sklearn.linear_model import LogisticRegression, PoissonRegressor
+
+
+def logistic(X, y, C, l1_ratio, fit_intercept=True):
+    solver = "lbfgs" if l1_ratio == 0 else "saga"
+    m = LogisticRegression(C=C, l1_ratio=l1_ratio, fit_intercept=fit_intercept, solver=solver,
+                           tol=1e-12 if solver == "lbfgs" else 1e-10, max_iter=1_000_000).fit(X, y)
+    return {"C": C if np.isfinite(C) else "inf", "l1_ratio": l1_ratio, "fit_intercept": fit_intercept,
+            "coef_": m.coef_.tolist(), "intercept_": np.atleast_1d(m.intercept_).tolist(),
+            "classes_": m.classes_.tolist(), "score": m.score(X, y),
+            "proba_first5": m.predict_proba(X[:5]).tolist()}
+
+
+rng2 = np.random.RandomState(2)
+Xg = rng2.normal(0, 1, (400, 4)) * [1.0, 2.0, 0.5, 1.0] + [0.5, -1.0, 0.0, 2.0]
+eta = Xg @ [1.2, -0.7, 2.0, 0.3] - 0.4
+yb = np.where(rng2.uniform(size=400) < 1 / (1 + np.exp(-eta)), 7, 3)  # labels 3 and 7, not 0/1
+Wm = np.array([[1.0, -0.5, 0.8, 0.0], [-0.6, 0.9, 0.0, 0.4], [0.2, 0.1, -1.1, -0.3]])
+etam = Xg @ Wm.T + [0.3, -0.2, 0.0]
+pm = np.exp(etam - etam.max(axis=1, keepdims=True))
+pm /= pm.sum(axis=1, keepdims=True)
+ym = np.array([rng2.choice(3, p=row) for row in pm])
+yc = rng2.poisson(np.exp(Xg @ [0.3, -0.1, 0.4, 0.05] - 0.2))
+alpha = 0.01
+pois = PoissonRegressor(alpha=alpha, tol=1e-12, max_iter=100_000).fit(Xg, yc)
+out["glm"] = {
+    "X": Xg.tolist(), "y_binary": yb.tolist(), "y_multi": ym.tolist(), "y_counts": yc.tolist(),
+    "binary_l2": logistic(Xg, yb, 0.5, 0),
+    "binary_l2_no_intercept": logistic(Xg, yb, 2.0, 0, fit_intercept=False),
+    "binary_none": logistic(Xg, yb, np.inf, 0),
+    "binary_l1": logistic(Xg, yb, 0.05, 1),
+    "binary_elasticnet": logistic(Xg, yb, 0.1, 0.5),
+    "multi_l2": logistic(Xg, ym, 1.0, 0),
+    "multi_l1": logistic(Xg, ym, 0.1, 1),
+    # PoissonRegressor(alpha) minimises (1/2n)·deviance + (alpha/2)‖w‖²: C = 1/(alpha·n) in shoal's terms
+    "poisson": {"alpha": alpha, "C": 1 / (alpha * len(yc)), "coef_": pois.coef_.tolist(),
+                "intercept_": float(pois.intercept_), "score": pois.score(Xg, yc),
+                "predict_first5": pois.predict(Xg[:5]).tolist()},
+}
 print(json.dumps(out, indent=1))

@@ -6,4 +6,8 @@ export { StandardScaler, MinMaxScaler, type StandardScalerParams, type MinMaxSca
 export { accuracyScore, confusionMatrix, logLoss, meanAbsoluteError, meanSquaredError, r2Score, rocAucScore } from './metrics.js';
 export { KFold, StratifiedKFold, ShuffleSplit, trainTestSplit, type Split } from './model_selection/split.js';
 export { LinearRegression, type LinearRegressionParams } from './linear_model/linear-regression.js';
+export { LogisticRegression, type LogisticRegressionParams, type Labels } from './linear_model/logistic-regression.js';
+export { PoissonRegression, type PoissonRegressionParams } from './linear_model/poisson-regression.js';
+export type { GlmParams, GlmPenalty } from './linear_model/glm-estimator.js';
+export type { GlmSolver } from './linear_model/glm-solvers.js';
 export { KMeans, type KMeansParams, type KMeansInit } from './cluster/kmeans.js';

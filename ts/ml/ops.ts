@@ -2,3 +2,4 @@
 import './preprocessing/ops.js';
 import './linear_model/ops.js';
 import './cluster/ops.js';
+import './linear_model/glm-ops.js';

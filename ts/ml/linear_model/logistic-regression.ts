@@ -1,0 +1,128 @@
+/**
+ * Logistic regression, as scikit-learn's LogisticRegression and Dask-ML's:
+ * binary (the logistic loss) and, for three or more classes, multinomial (the
+ * softmax loss over all classes at once — Dask-ML has no multinomial model).
+ *
+ * Objective: C·Σ loss + penalty, with penalty ½‖w‖² ('l2'), ‖w‖₁ ('l1'),
+ * l1Ratio·‖w‖₁ + ½(1 − l1Ratio)‖w‖² ('elasticnet') or none; intercepts are
+ * not penalised. Solved by the distributed solvers of glm-solvers.ts: each
+ * step is one tree reduction of Rust kernel partials over X's chunks.
+ */
+import { accuracyScore } from '../metrics.js';
+import { ArrayData } from '../chunked.js';
+import { DataFrame, frameToArray, ShoalArray } from '../collections-bridge.js';
+import type { Matrix } from '../validation.js';
+import { GLM_DEFAULTS, GlmEstimator, type GlmParams, type XInput } from './glm-estimator.js';
+import { decisionChunk, predictClassChunk, probaChunk } from './glm-ops.js';
+
+export type LogisticRegressionParams = GlmParams;
+
+/** Class labels: numbers, or strings (in-memory data only). */
+export type Labels = ArrayLike<number> | readonly string[];
+
+export class LogisticRegression extends GlmEstimator<LogisticRegressionParams> {
+  /** the class labels, sorted */
+  classes_?: number[] | string[];
+
+  constructor(params: Partial<LogisticRegressionParams> = {}) {
+    super({ ...GLM_DEFAULTS }, params);
+  }
+
+  /** Fits on in-memory X and labels, or on a shoal Array/DataFrame with a 1-D label Array chunked alike. */
+  async fit(X: XInput, y: Labels | ShoalArray | DataFrame): Promise<this> {
+    this.validateGlm();
+    const d = await this.prepare(X, y,
+      async (yA) => {
+        const labels = await new ArrayData(yA).reduce<number[]>('ml.glm.labelSet', () => [], 'ml.glm.labelSetCombine');
+        this.setClasses(labels);
+        return yA.mapBlocks('ml.glm.encodeLabels', { args: [labels], dtype: 'float64', cols: null });
+      },
+      (yIn) => this.encodeInMemory(yIn));
+    const k = this.classes_!.length;
+    await this.solve(d, k === 2 ? { family: 'logistic', fitIntercept: this.params.fitIntercept } : { family: 'multinomial', fitIntercept: this.params.fitIntercept, classes: k });
+    return this;
+  }
+
+  private setClasses(classes: number[] | string[]): void {
+    if (classes.length < 2) throw new RangeError(`y: LogisticRegression needs samples of at least 2 classes, got only class ${JSON.stringify(classes[0] ?? null)}`);
+    this.classes_ = classes;
+  }
+
+  private encodeInMemory(y: unknown): Float64Array {
+    const list = labelList(y);
+    const strings = list.length > 0 && typeof list[0] === 'string';
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i];
+      if (strings ? typeof v !== 'string' : typeof v !== 'number' || !Number.isFinite(v)) {
+        throw new RangeError(`y: expected ${strings ? 'string' : 'finite numeric'} labels throughout, got ${JSON.stringify(v)} at index ${i}`);
+      }
+    }
+    const classes = strings
+      ? [...new Set(list as string[])].sort()
+      : [...new Set(list as number[])].sort((a, b) => a - b);
+    this.setClasses(classes as number[] | string[]);
+    const index = new Map<number | string, number>((classes as (number | string)[]).map((c, i) => [c, i]));
+    return Float64Array.from(list, (v) => index.get(v)!);
+  }
+
+  /** The linear predictor: `n` values for a binary model, `n x classes` for a multinomial one (scikit-learn's decision_function). */
+  decisionFunction(X: ShoalArray | DataFrame): ShoalArray;
+  decisionFunction(X: XInput): Float64Array | Matrix;
+  decisionFunction(X: XInput): Float64Array | Matrix | ShoalArray {
+    const input = this.predictInput(X, 'decisionFunction');
+    const [coef, intercept] = this.coefArgs();
+    if (input instanceof ShoalArray) {
+      return input.mapBlocks('ml.glm.decision', { args: [coef, intercept], dtype: 'float64', cols: intercept.length === 1 ? null : intercept.length });
+    }
+    const c = decisionChunk(input, coef, intercept);
+    return intercept.length === 1 ? Float64Array.from(c.data) : { data: Float64Array.from(c.data), shape: [c.shape[0], c.shape[1]] };
+  }
+
+  /** Class probabilities, `n x classes`, columns in the order of `classes_`. */
+  predictProba(X: ShoalArray | DataFrame): ShoalArray;
+  predictProba(X: XInput): Matrix;
+  predictProba(X: XInput): Matrix | ShoalArray {
+    const input = this.predictInput(X, 'predictProba');
+    const [coef, intercept] = this.coefArgs();
+    if (input instanceof ShoalArray) return input.mapBlocks('ml.glm.proba', { args: [coef, intercept], dtype: 'float64', cols: this.classes_!.length });
+    const c = probaChunk(input, coef, intercept);
+    return { data: Float64Array.from(c.data), shape: [c.shape[0], c.shape[1]] };
+  }
+
+  /** The most probable class of each row: its label (a lazy Array of labels for a collection; numeric labels only there). */
+  predict(X: ShoalArray | DataFrame): ShoalArray;
+  predict(X: XInput): Float64Array | string[];
+  predict(X: XInput): Float64Array | string[] | ShoalArray {
+    const input = this.predictInput(X, 'predict');
+    const [coef, intercept] = this.coefArgs();
+    const classes = this.classes_!;
+    const numeric = typeof classes[0] === 'number';
+    if (input instanceof ShoalArray) {
+      if (!numeric) throw new TypeError('LogisticRegression.predict: string class labels can only be predicted for in-memory X');
+      return input.mapBlocks('ml.glm.predictClass', { args: [coef, intercept, classes], dtype: 'float64', cols: null });
+    }
+    const idx = predictClassChunk(input, coef, intercept, classes.map((_, i) => i)).data;
+    return numeric ? Float64Array.from(idx, (i) => (classes as number[])[i]) : Array.from(idx, (i) => (classes as string[])[i]);
+  }
+
+  /** Mean accuracy on (X, y). */
+  async score(X: XInput, y: Labels | ShoalArray | DataFrame): Promise<number> {
+    const p = (this.predict as (X: XInput) => Float64Array | string[] | ShoalArray)(X);
+    if (p instanceof ShoalArray) {
+      const yA = y instanceof DataFrame ? frameToArray(y).col(0) : y;
+      if (!(yA instanceof ShoalArray)) throw new TypeError('y: with X a shoal Array or DataFrame, y must be one too');
+      return accuracyScore(yA, p);
+    }
+    const truth = labelList(y);
+    if (truth.length !== p.length) throw new RangeError(`X and y: expected the same number of samples, got ${p.length} and ${truth.length}`);
+    let hits = 0;
+    for (let i = 0; i < truth.length; i++) if (truth[i] === (p as ArrayLike<number | string>)[i]) hits++;
+    return hits / truth.length;
+  }
+}
+
+function labelList(y: unknown): ArrayLike<number | string> {
+  if (Array.isArray(y) || ArrayBuffer.isView(y)) return y as ArrayLike<number | string>;
+  if (typeof y === 'object' && y !== null && 'data' in y) return (y as { data: ArrayLike<number> }).data;
+  throw new TypeError(`y: expected an array of class labels, got ${y === null ? 'null' : typeof y}`);
+}

@@ -1,0 +1,72 @@
+/**
+ * Poisson regression (log link) for counts, as Dask-ML's PoissonRegression:
+ * E[y] = exp(X·w + b), fitted by minimising C·Σ (exp(η) − y·η) + penalty with
+ * the distributed GLM solvers. scikit-learn's PoissonRegressor(alpha) is the
+ * same model with C = 1/(alpha·n_samples).
+ */
+import { ArrayData } from '../chunked.js';
+import { DataFrame, frameToArray, ShoalArray } from '../collections-bridge.js';
+import { toVector, type VectorLike } from '../validation.js';
+import { GLM_DEFAULTS, GlmEstimator, type GlmParams, type XInput } from './glm-estimator.js';
+import { poissonDeviance, poissonMeanChunk } from './glm-ops.js';
+
+export type PoissonRegressionParams = GlmParams;
+
+export class PoissonRegression extends GlmEstimator<PoissonRegressionParams> {
+  constructor(params: Partial<PoissonRegressionParams> = {}) {
+    super({ ...GLM_DEFAULTS }, params);
+  }
+
+  /** Fits on in-memory data, or on a shoal Array/DataFrame with a 1-D count Array chunked alike. */
+  async fit(X: XInput, y: VectorLike | ShoalArray | DataFrame): Promise<this> {
+    this.validateGlm();
+    const d = await this.prepare(X, y,
+      async (yA) => {
+        // counts must be finite and non-negative: checked in one pass before the solver starts
+        const labels = await new ArrayData(yA).reduce<number[]>('ml.glm.labelSet', () => [], 'ml.glm.labelSetCombine');
+        if (labels[0] < 0) throw new RangeError(`y: Poisson regression needs non-negative targets, got ${labels[0]}`);
+        return yA.astype('float64');
+      },
+      (yIn) => {
+        const v = toVector('y', yIn);
+        const bad = v.findIndex((t) => t < 0);
+        if (bad >= 0) throw new RangeError(`y: Poisson regression needs non-negative targets, got ${v[bad]} at index ${bad}`);
+        return v;
+      });
+    await this.solve(d, { family: 'poisson', fitIntercept: this.params.fitIntercept });
+    return this;
+  }
+
+  /** The expected counts exp(X·w + b). */
+  predict(X: ShoalArray | DataFrame): ShoalArray;
+  predict(X: XInput): Float64Array;
+  predict(X: XInput): Float64Array | ShoalArray {
+    const input = this.predictInput(X, 'predict');
+    const [coef, intercept] = this.coefArgs();
+    if (input instanceof ShoalArray) return input.mapBlocks('ml.glm.poissonMean', { args: [coef, intercept], dtype: 'float64', cols: null });
+    return Float64Array.from(poissonMeanChunk(input, coef, intercept).data);
+  }
+
+  /** D², the fraction of Poisson deviance explained (scikit-learn's PoissonRegressor.score). */
+  async score(X: XInput, y: VectorLike | ShoalArray | DataFrame): Promise<number> {
+    const mu = (this.predict as (X: XInput) => Float64Array | ShoalArray)(X);
+    if (mu instanceof ShoalArray) {
+      const yA = y instanceof DataFrame ? frameToArray(y).col(0) : y;
+      if (!(yA instanceof ShoalArray)) throw new TypeError('y: with X a shoal Array or DataFrame, y must be one too');
+      const ybar = await yA.mean().compute();
+      const [dev, nullDev] = await new ArrayData(yA, [mu]).reduce<[number, number]>('ml.glm.poissonDeviance', () => [ybar], 'ml.glm.sumPairs');
+      return 1 - dev / nullDev;
+    }
+    const t = toVector('y', y);
+    if (t.length !== mu.length) throw new RangeError(`X and y: expected the same number of samples, got ${mu.length} and ${t.length}`);
+    const ybar = t.reduce((a, b) => a + b, 0) / t.length;
+    let dev = 0;
+    let nullDev = 0;
+    for (let i = 0; i < t.length; i++) {
+      dev += poissonDeviance(t[i], mu[i]);
+      nullDev += poissonDeviance(t[i], ybar);
+    }
+    return 1 - dev / nullDev;
+  }
+}
+
