@@ -3,3 +3,4 @@ import './preprocessing/ops.js';
 import './linear_model/ops.js';
 import './cluster/ops.js';
 import './linear_model/glm-ops.js';
+import './model_selection/search-ops.js';
