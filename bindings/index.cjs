@@ -695,6 +695,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.admmLocalSolve = nativeBinding.admmLocalSolve
+module.exports.adviseHugePages = nativeBinding.adviseHugePages
 module.exports.armijoStep = nativeBinding.armijoStep
 module.exports.cholesky = nativeBinding.cholesky
 module.exports.choleskySolve = nativeBinding.choleskySolve

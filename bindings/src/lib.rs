@@ -9,6 +9,7 @@ mod errors;
 mod glm;
 mod kmeans;
 mod linalg;
+mod memory;
 mod random;
 #[cfg(feature = "cuda")]
 mod cuda;

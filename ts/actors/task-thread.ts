@@ -8,6 +8,7 @@ import { workerData } from 'node:worker_threads';
 import { getOp, runWithContext } from './ops.js';
 import { decodeValue, type Encoded } from './serialize.js';
 import { pack, unpack, type Packed } from './thread-values.js';
+import { released } from './gc-hint.js';
 
 export interface ThreadArg { ref?: string; literal?: Encoded }
 export interface ThreadTask {
@@ -34,6 +35,16 @@ export default async function runTasks(tasks: ThreadTask[]): Promise<ThreadResul
   return out;
 }
 
+/** Bytes of shared chunk memory among a task's inputs (what the thread lets go after the task). */
+function sharedBytes(values: Iterable<unknown>): number {
+  let n = 0;
+  for (const v of values) {
+    const data = (v as { data?: unknown } | null)?.data ?? v;
+    if (ArrayBuffer.isView(data) && data.buffer instanceof SharedArrayBuffer) n += data.byteLength;
+  }
+  return n;
+}
+
 async function runTask(task: ThreadTask): Promise<ThreadResult> {
   const start = performance.now();
   try {
@@ -47,6 +58,7 @@ async function runTask(task: ThreadTask): Promise<ThreadResult> {
       a.ref !== undefined ? lookup(a.ref) : decodeValue(a.literal!.header, a.literal!.buffers, lookup));
     const fn = getOp(task.op);
     const result = await runWithContext(task.key, task.workerId, () => fn(...args));
+    released(sharedBytes(inputs.values()));
     return { ok: true, result: pack(result), ms: performance.now() - start };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeValue, encodeValue, sizeOf } from './serialize.js';
 import { readSpillFile, writeSpillFile } from './spill.js';
+import { released } from './gc-hint.js';
 
 export interface StoreOptions {
   memoryLimit: number;
@@ -84,6 +85,7 @@ export class WorkerStore {
     if (m !== undefined) {
       this.memory.delete(key);
       this.memoryBytes -= m.nbytes;
+      released(m.nbytes);
       return;
     }
     const d = this.disk.get(key);

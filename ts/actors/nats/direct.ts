@@ -17,6 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
+import { native } from '../../native.js';
 import { FrameError, MAGIC } from './frame.js';
 
 export const KIND_OFFER = 2;
@@ -186,6 +187,8 @@ export class DirectServer {
 
 /** Largest single socket read into the frame (measured: 4 MiB reads ~1.8 GB/s, 64 KiB ~1.1 GB/s on loopback). */
 const READ_BYTES = 4 << 20;
+/** Frames from this size up get the transparent-huge-page hint (bindings/src/memory.rs). */
+const HUGE_PAGE_HINT_BYTES = 8 << 20;
 
 /**
  * The receiving side: pulls the frame an offer names into shared memory. The
@@ -195,6 +198,8 @@ const READ_BYTES = 4 << 20;
 export function pull(o: Offer, timeoutMs = 60_000): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const frame = new Uint8Array(new SharedArrayBuffer(o.total));
+    // Fresh pages cost a fault and a 4 KiB zeroing each; huge pages make the receive ~2x faster here.
+    if (o.total >= HUGE_PAGE_HINT_BYTES) native.adviseHugePages(frame);
     const overflow = new Uint8Array(64); // reads past the offered size land here and fail the pull
     let filled = 0;
     let failed: Error | undefined;
