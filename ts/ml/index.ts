@@ -15,3 +15,4 @@ export { GridSearchCV, RandomizedSearchCV, FitFailedError, type CvResults, type 
 export { stats, type Distribution, type ParamGrid, type ParamDistributions } from './model_selection/param-grid.js';
 export { registerScorer, getScorer, type Scorer } from './model_selection/scoring.js';
 export { registerEstimator, type EstimatorClass, type EstimatorKind } from './registry.js';
+export { RobustScaler, type RobustScalerParams } from './preprocessing/robust-scaler.js';

@@ -1,5 +1,6 @@
 /** shoal.ml's op modules; imported by `ts/builtins.ts` on every task thread. */
 import './preprocessing/ops.js';
+import './preprocessing/quantile-ops.js';
 import './linear_model/ops.js';
 import './cluster/ops.js';
 import './linear_model/glm-ops.js';
