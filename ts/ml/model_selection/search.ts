@@ -106,7 +106,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** `new Search(search.getParams())` as well as `new Search(estimator, space, options)`. */
 function givenParams<P>(first: unknown, space: unknown, options: object, spaceName: string): Partial<P> {
-  if (space === undefined && isPlainObject(first) && 'estimator' in first) return first as Partial<P>;
+  if (space === undefined && isPlainObject(first)) return first as Partial<P>;
   return { estimator: first, [spaceName]: space, ...options } as unknown as Partial<P>;
 }
 

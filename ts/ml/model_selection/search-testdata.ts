@@ -1,0 +1,72 @@
+/** The scikit-learn search reference (scripts/reference/search_reference.py → testdata/search.json) and the checks the search tests share. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { BaseEstimator, Params } from '../base.js';
+import { LinearRegression } from '../linear_model/linear-regression.js';
+import { LogisticRegression } from '../linear_model/logistic-regression.js';
+import { PoissonRegression } from '../linear_model/poisson-regression.js';
+import type { CvResults } from './search.js';
+import { KFold, StratifiedKFold } from './split.js';
+
+export interface RefCase {
+  estimator: 'LogisticRegression' | 'LinearRegression' | 'PoissonRegression';
+  data: string;
+  grid: Record<string, unknown[]> | Record<string, unknown[]>[];
+  cv: number | { kind: 'KFold' | 'StratifiedKFold'; n_splits: number };
+  scoring: string | null;
+  return_train_score: boolean;
+  n_splits: number;
+  cv_results: Record<string, unknown[]> & { params: Params[]; rank_test_score: number[] };
+  best_index: number;
+  best_params: Params;
+  best_score: number;
+  refit_score_on_data: number | null;
+}
+
+const file = fileURLToPath(new URL('../../../../ts/ml/testdata/search.json', import.meta.url));
+export const ref: { sklearn_version: string; data: Record<string, { X: number[][]; y: number[] }>; cases: Record<string, RefCase> } = JSON.parse(readFileSync(file, 'utf8'));
+
+/** The estimator of a case, solved tightly (scikit-learn's side uses tol 1e-12). */
+export function estimatorOf(c: RefCase): BaseEstimator<Params> {
+  switch (c.estimator) {
+    case 'LogisticRegression': return new LogisticRegression({ tol: 1e-10, maxIter: 100_000 }) as unknown as BaseEstimator<Params>;
+    case 'PoissonRegression': return new PoissonRegression({ tol: 1e-10, maxIter: 100_000 }) as unknown as BaseEstimator<Params>;
+    default: return new LinearRegression() as unknown as BaseEstimator<Params>;
+  }
+}
+
+export function cvOf(c: RefCase): number | KFold | StratifiedKFold {
+  if (typeof c.cv === 'number') return c.cv;
+  return c.cv.kind === 'KFold' ? new KFold({ nSplits: c.cv.n_splits }) : new StratifiedKFold({ nSplits: c.cv.n_splits });
+}
+
+/** |a − e| ≤ tol·|e| (plus 1e-300 for exact zeros), naming the column and candidate of the first miss. */
+export function assertRelClose(actual: unknown, expected: ArrayLike<number>, tol: number, what: string): void {
+  const a = actual as ArrayLike<number>;
+  assert.equal(a?.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    const e = expected[i];
+    if (!(Math.abs(a[i] - e) <= tol * Math.abs(e) + 1e-300)) assert.fail(`${what}[${i}]: ${a[i]}, scikit-learn ${e} (relative tolerance ${tol})`);
+  }
+}
+
+/** The search's cv_results_, best candidate and splits against scikit-learn's. */
+export function assertMatchesSklearn(search: { cvResults_?: CvResults; bestParams_?: Params; bestIndex_?: number; bestScore_?: number; nSplits_?: number }, c: RefCase, name: string): void {
+  const cv = search.cvResults_!;
+  assert.deepEqual(cv.params, c.cv_results.params, `${name}: candidates in scikit-learn's order`);
+  for (const [k, v] of Object.entries(c.cv_results)) {
+    if (k === 'params') continue;
+    if (k.startsWith('rank_')) assert.deepEqual(cv[k], v, `${name}: ${k}`);
+    else assertRelClose(cv[k], v as number[], 1e-6, `${name}: ${k}`);
+  }
+  assert.deepEqual(search.bestParams_, c.best_params, `${name}: bestParams_`);
+  assert.equal(search.bestIndex_, c.best_index, `${name}: bestIndex_`);
+  assertRelClose([search.bestScore_!], [c.best_score], 1e-6, `${name}: bestScore_`);
+  assert.equal(search.nSplits_, c.n_splits, `${name}: nSplits_`);
+}
+
+/** The score columns of cv_results_ (everything but the timings). */
+export function scoreColumns(cv: CvResults): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(cv).filter(([k]) => !k.endsWith('_time')));
+}
