@@ -4,13 +4,12 @@ import assert from 'node:assert/strict';
 import { Client } from '../../actors/mod.js';
 import { Future } from '../../actors/future.js';
 import { fromArray } from '../../collections/array/create.js';
-import { BaseEstimator } from '../base.js';
 import { LinearRegression } from '../linear_model/linear-regression.js';
 import { LogisticRegression } from '../linear_model/logistic-regression.js';
 import { r2Score } from '../metrics.js';
 import { stats } from './param-grid.js';
 import { FitFailedError, GridSearchCV, RandomizedSearchCV } from './search.js';
-import { assertMatchesSklearn, cvOf, estimatorOf, ref, scoreColumns } from './search-testdata.js';
+import { assertMatchesSklearn, cvOf, estimatorOf, ref, scoreColumns, Shift } from './search-testdata.js';
 
 const bin = ref.data.binary;
 const reg = ref.data.reg;
@@ -91,13 +90,6 @@ test('a failing candidate on the cluster: errorScore "raise" names its params an
   assert.deepEqual(s.bestParams_, { C: 1 });
 });
 
-class Shift extends BaseEstimator<{ by: number }> {
-  mean_?: number;
-  constructor(p: Partial<{ by: number }> = {}) { super({ by: 0 }, p); }
-  get isFitted() { return this.mean_ !== undefined; }
-  async fit(_X: unknown, y: ArrayLike<number>) { this.mean_ = Array.from(y).reduce((a, b) => a + b, 0) / y.length + this.params.by; return this; }
-  predict(X: { shape: number[] }) { return new Float64Array(X.shape[0]).fill(this.mean_!); }
-}
 
 test('what cannot travel is refused at the call: an unregistered estimator class, a scoring function; scheduler "local" runs them here', async () => {
   await assert.rejects(new GridSearchCV(new Shift(), { by: [0, 1] }, { scoring: 'r2' }).fit(reg.X, reg.y),

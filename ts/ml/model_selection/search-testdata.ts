@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { BaseEstimator, Params } from '../base.js';
+import { BaseEstimator, type Params } from '../base.js';
 import { LinearRegression } from '../linear_model/linear-regression.js';
 import { LogisticRegression } from '../linear_model/logistic-regression.js';
 import { PoissonRegression } from '../linear_model/poisson-regression.js';
@@ -69,4 +69,16 @@ export function assertMatchesSklearn(search: { cvResults_?: CvResults; bestParam
 /** The score columns of cv_results_ (everything but the timings). */
 export function scoreColumns(cv: CvResults): Record<string, unknown> {
   return Object.fromEntries(Object.entries(cv).filter(([k]) => !k.endsWith('_time')));
+}
+
+/** A minimal estimator of the contract that no registry knows: predicts the training mean plus `by`. */
+export class Shift extends BaseEstimator<{ by: number }> {
+  mean_?: number;
+  constructor(p: Partial<{ by: number }> = {}) { super({ by: 0 }, p); }
+  get isFitted(): boolean { return this.mean_ !== undefined; }
+  async fit(_X: unknown, y: ArrayLike<number>): Promise<this> {
+    this.mean_ = Array.from(y).reduce((a, b) => a + b, 0) / y.length + this.params.by;
+    return this;
+  }
+  predict(X: { shape: readonly number[] }): Float64Array { return new Float64Array(X.shape[0]).fill(this.mean_!); }
 }

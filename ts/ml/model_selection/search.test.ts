@@ -1,7 +1,7 @@
 /** GridSearchCV / RandomizedSearchCV in-process (no client): against scikit-learn, errors, conformance. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BaseEstimator, type Params } from '../base.js';
+import type { Params } from '../base.js';
 import { NotFittedError } from '../errors.js';
 import { LinearRegression } from '../linear_model/linear-regression.js';
 import { LogisticRegression } from '../linear_model/logistic-regression.js';
@@ -9,7 +9,7 @@ import { r2Score } from '../metrics.js';
 import { checkEstimator } from '../testing/conformance.js';
 import { stats } from './param-grid.js';
 import { FitFailedError, GridSearchCV, RandomizedSearchCV } from './search.js';
-import { assertMatchesSklearn, assertRelClose, cvOf, estimatorOf, ref, scoreColumns } from './search-testdata.js';
+import { assertMatchesSklearn, assertRelClose, cvOf, estimatorOf, ref, scoreColumns, Shift } from './search-testdata.js';
 import { getScorer, type Scorer } from './scoring.js';
 import { KFold } from './split.js';
 
@@ -209,13 +209,6 @@ test('bad input is rejected at the call, naming what is wrong', async () => {
 
 // ---------------- conformance ----------------
 
-class Shift extends BaseEstimator<{ by: number }> {
-  mean_?: number;
-  constructor(p: Partial<{ by: number }> = {}) { super({ by: 0 }, p); }
-  get isFitted() { return this.mean_ !== undefined; }
-  async fit(_X: unknown, y: ArrayLike<number>) { this.mean_ = Array.from(y).reduce((a, b) => a + b, 0) / y.length + this.params.by; return this; }
-  predict(X: { length: number } | { shape: number[] }) { return new Float64Array('shape' in X ? X.shape[0] : X.length).fill(this.mean_!); }
-}
 
 test('GridSearchCV searches any estimator with the contract, registered or not, in-process', async () => {
   const s = await new GridSearchCV(new Shift(), { by: [3, 0, -1] }, { cv: 3, scoring: 'neg_mean_squared_error' }).fit(reg.X, reg.y);
