@@ -108,9 +108,3 @@ export function scorerName(fn: Scorer): string | undefined {
   for (const [k, v] of scorers) if (v === fn) return k;
   return undefined;
 }
-
-/** The estimator's own `score` (scikit-learn's default when `scoring` is None). */
-export async function defaultScore(est: any, X: Matrix, y: Targets | null): Promise<number> {
-  if (typeof est.score !== 'function') throw new TypeError(`scoring: ${est.constructor.name} has no score method; pass a scoring name`);
-  return est.score(X, y ?? undefined);
-}

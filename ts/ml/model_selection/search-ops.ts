@@ -4,12 +4,15 @@
  * as the op `ml.search.fitScore` (the cluster search's tasks). The op rebuilds
  * the estimator from the registry by name and hyper-parameters and reads X, y
  * and the splits from keys scattered once to every worker.
+ *
+ * The registry and the scorers are imported when the first search task runs:
+ * they load the estimators and, through them, most of shoal, which a task
+ * thread that never runs a search should not pay for at start-up.
  */
 import { opContext, registerOp } from '../../actors/ops.js';
 import type { BaseEstimator, Params } from '../base.js';
-import { makeEstimator } from '../registry.js';
 import type { Matrix } from '../validation.js';
-import { defaultScore, getScorer, type Scorer, type Targets } from './scoring.js';
+import type { Scorer, Targets } from './scoring.js';
 import { takeRows, type Split } from './split.js';
 
 /** The outcome of one fit-and-score; a failure is data (the search decides whether it raises). */
@@ -44,7 +47,7 @@ function targetsOf(y: Targets | null, idx: Int32Array): Targets | null {
 
 /** Fits `make()` on the split's train rows and scores it on its test rows (and train rows, with `returnTrain`). */
 export async function fitAndScore(make: () => BaseEstimator<Params>, X: Matrix, y: Targets | null, [train, test]: Split, scorer: Scorer | null, returnTrain: boolean, worker: string): Promise<FoldResult> {
-  const score = (e: unknown, Xs: Matrix, ys: Targets | null) => scorer === null ? defaultScore(e, Xs, ys) : scorer(e, Xs, ys as Targets);
+  const score = (e: unknown, Xs: Matrix, ys: Targets | null) => scorer === null ? ownScore(e, Xs, ys) : scorer(e, Xs, ys as Targets);
   const start = performance.now();
   let fitTime = 0;
   try {
@@ -70,16 +73,23 @@ export async function fitAndScore(make: () => BaseEstimator<Params>, X: Matrix, 
  * X, y and splits are the scattered keys' values; `scoring` a scorer name, or
  * null for the estimator's own score.
  */
-export function fitScoreOp(X: Matrix, y: Targets | null, splits: Split[], split: number, estimatorName: string, params: Params, scoring: string | null, returnTrain: boolean): Promise<FoldResult> {
+export async function fitScoreOp(X: Matrix, y: Targets | null, splits: Split[], split: number, estimatorName: string, params: Params, scoring: string | null, returnTrain: boolean): Promise<FoldResult> {
   const worker = opContext().workerId;
+  const [{ makeEstimator }, { getScorer }] = await Promise.all([import('../registry.js'), import('./scoring.js')]);
   let scorer: Scorer | null = null;
   try {
     if (scoring !== null) scorer = getScorer(scoring);
   } catch (err) {
     const e = err as Error;
-    return Promise.resolve({ ok: false, testScore: NaN, trainScore: NaN, fitTime: 0, scoreTime: 0, worker, errorType: e.name, message: e.message, stack: e.stack ?? '' });
+    return { ok: false, testScore: NaN, trainScore: NaN, fitTime: 0, scoreTime: 0, worker, errorType: e.name, message: e.message, stack: e.stack ?? '' };
   }
   return fitAndScore(() => makeEstimator(estimatorName, params), X, y, splits[split], scorer, returnTrain, worker);
+}
+
+/** The estimator's own `score` (scikit-learn's default when `scoring` is None). */
+async function ownScore(est: any, X: Matrix, y: Targets | null): Promise<number> {
+  if (typeof est.score !== 'function') throw new TypeError(`scoring: ${est.constructor.name} has no score method; pass a scoring name`);
+  return est.score(X, y ?? undefined);
 }
 
 registerOp('ml.search.fitScore', fitScoreOp);
