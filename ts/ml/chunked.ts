@@ -8,6 +8,8 @@
  */
 import { ref, type TaskSpec } from '../actors/graph.js';
 import { getOp } from '../actors/ops.js';
+// in-memory data runs ops on this thread: shoal's elementary ones (core.sum as a combine) must be here
+import '../actors/core-ops.js';
 import type { ChunkLike } from '../collections/array/dtype.js';
 import { computeKeys } from '../collections/graph/compute.js';
 import { mergeLayers, tokenize, withLayer } from '../collections/graph/layers.js';

@@ -16,3 +16,4 @@ export { stats, type Distribution, type ParamGrid, type ParamDistributions } fro
 export { registerScorer, getScorer, type Scorer } from './model_selection/scoring.js';
 export { registerEstimator, type EstimatorClass, type EstimatorKind } from './registry.js';
 export { RobustScaler, type RobustScalerParams } from './preprocessing/robust-scaler.js';
+export { saveModel, loadModel, modelToBytes, modelFromBytes } from './persistence.js';

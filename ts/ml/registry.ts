@@ -14,8 +14,12 @@ import { LogisticRegression } from './linear_model/logistic-regression.js';
 import { PoissonRegression } from './linear_model/poisson-regression.js';
 import { MinMaxScaler, StandardScaler } from './preprocessing/scalers.js';
 
-/** What an estimator does, as scikit-learn's `_estimator_type` (classifiers get stratified folds in a search). */
-export type EstimatorKind = 'classifier' | 'regressor' | 'clusterer' | 'transformer';
+/**
+ * What an estimator does, as scikit-learn's `_estimator_type` (classifiers get
+ * stratified folds in a search); `meta` is a meta-estimator (a search) whose
+ * kind is that of the estimator it wraps (its `estimator` hyper-parameter).
+ */
+export type EstimatorKind = 'classifier' | 'regressor' | 'clusterer' | 'transformer' | 'meta';
 
 /** An estimator class: constructed from its hyper-parameters alone. */
 export type EstimatorClass = new (params?: Params) => BaseEstimator<Params>;
@@ -24,7 +28,7 @@ interface Entry { name: string; ctor: EstimatorClass; kind: EstimatorKind }
 
 const byName = new Map<string, Entry>();
 const byClass = new Map<EstimatorClass, Entry>();
-const KINDS: EstimatorKind[] = ['classifier', 'regressor', 'clusterer', 'transformer'];
+const KINDS: EstimatorKind[] = ['classifier', 'regressor', 'clusterer', 'transformer', 'meta'];
 
 /**
  * Registers estimator class `ctor` under `name`. Registering the same class
@@ -50,6 +54,10 @@ export function registeredName(estimator: object): string | undefined {
 /** The kind `estimator`'s class was registered with; unregistered classes with `predictProba` count as classifiers. */
 export function estimatorKind(estimator: object): EstimatorKind | undefined {
   const e = byClass.get(estimator.constructor as EstimatorClass);
+  if (e?.kind === 'meta') {
+    const inner = (estimator as { getParams?: () => Params }).getParams?.().estimator;
+    return typeof inner === 'object' && inner !== null ? estimatorKind(inner) : undefined;
+  }
   if (e !== undefined) return e.kind;
   return typeof (estimator as { predictProba?: unknown }).predictProba === 'function' ? 'classifier' : undefined;
 }

@@ -95,7 +95,7 @@ export abstract class GlmEstimator<P extends GlmParams> extends BaseEstimator<P>
   protected async solve(d: GlmData, design: GlmDesign): Promise<void> {
     {
       // C·Σ loss + pen  ≡  (1/W)·Σ loss + α·pen with α = 1/(C·W), W = the row count (unweighted)
-      const rows = await d.data.reduce<number>('ml.kmeans.rows', () => [], 'core.sum');
+      const rows = await d.data.reduce<number>('ml.glm.rows', () => [], 'core.sum');
       const p = this.params;
       const sol = await solveGlm(
         { data: d.data, design, cols: d.cols, alpha: p.penalty === 'none' ? 0 : 1 / (p.C * rows), l1Ratio: this.l1Ratio() },

@@ -189,6 +189,7 @@ function sigmoid(t: number): number {
   return t >= 0 ? 1 / (1 + Math.exp(-t)) : Math.exp(t) / (1 + Math.exp(t));
 }
 
+registerOp('ml.glm.rows', (x: ChunkLike) => x.shape[0]);
 registerOp('ml.glm.partial', glmPartialChunk);
 registerOp('ml.glm.partialCombine', combineGlmPartials);
 registerOp('ml.glm.admmLocal', admmLocalChunk);

@@ -26,7 +26,7 @@ import type { Future } from '../../actors/future.js';
 import { BaseEstimator, checkParam, type Params } from '../base.js';
 import { DataFrame, ShoalArray } from '../collections-bridge.js';
 import { NotFittedError } from '../errors.js';
-import { estimatorKind, registeredName } from '../registry.js';
+import { estimatorKind, registerEstimator, registeredName, type EstimatorClass } from '../registry.js';
 import { checkFinite, toMatrix, toVector, type Matrix, type MatrixLike } from '../validation.js';
 import { checkSpace, copySpace, expandGrid, sampleCandidates, type Distribution, type ParamDistributions, type ParamGrid } from './param-grid.js';
 import { fitAndScore, type FoldResult } from './search-ops.js';
@@ -525,3 +525,8 @@ function wrapSplitError<T>(owner: string, f: () => T): T {
     throw wrapped;
   }
 }
+
+// Searches are estimators too: registered so that a fitted search can be saved
+// and loaded (ts/ml/persistence.ts) and searched over.
+registerEstimator('GridSearchCV', GridSearchCV as unknown as EstimatorClass, 'meta');
+registerEstimator('RandomizedSearchCV', RandomizedSearchCV as unknown as EstimatorClass, 'meta');
