@@ -17,11 +17,12 @@
  * non-finite number is `{ "$number": "NaN" | "Infinity" | "-Infinity" }`, a
  * nested fitted estimator (a search's `bestEstimator_`) is
  * `{ "$estimator": { name, params, attributes } }`. Lazy collections held as
- * attributes (KMeans' `labels_` on an Array) are data, not model: they are
- * saved as null.
+ * attributes (KMeans' `labels_` on an Array) are data, not model, and a
+ * Client given as a search's `scheduler` is a connection: both are saved as null.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import type { BaseEstimator, Params } from './base.js';
+import { Client } from '../actors/client.js';
 import { ShoalArray } from './collections-bridge.js';
 import { makeEstimator, registeredName } from './registry.js';
 
@@ -58,6 +59,7 @@ export function modelToBytes(estimator: BaseEstimator<Params>): Uint8Array {
       return { $typed: name, offset: at, length: t.length };
     }
     if (v instanceof ShoalArray) return null; // data, not model (see the header)
+    if (v instanceof Client) return null; // a search's `scheduler`: a connection, not model
     if (Array.isArray(v)) return v.map((x, i) => encode(x, `${where}[${i}]`));
     if (typeof v === 'object' && registeredName(v) !== undefined && 'getParams' in v) {
       // a search's `estimator` hyper-parameter is unfitted; its `bestEstimator_` is fitted
