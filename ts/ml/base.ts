@@ -21,9 +21,15 @@ export abstract class BaseEstimator<P extends Params = Params> {
     this.params = { ...defaults, ...stripUndefined(given) };
   }
 
-  /** The hyper-parameters (a copy): `new Est(est.getParams())` builds an equal, unfitted estimator. */
+  /**
+   * The hyper-parameters (a copy): `new Est(est.getParams())` builds an equal,
+   * unfitted estimator. A wrapped estimator (a meta-estimator's `estimator`)
+   * comes back as an unfitted clone, keeping its class.
+   */
   getParams(): P {
-    return structuredClone(this.params);
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(this.params)) out[k] = v instanceof BaseEstimator ? v.clone() : structuredClone(v);
+    return out as P;
   }
 
   /** Sets hyper-parameters by name and returns the estimator; unknown names are an error. Fitted state is kept until the next fit, as in scikit-learn. */

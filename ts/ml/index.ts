@@ -17,3 +17,4 @@ export { registerScorer, getScorer, type Scorer } from './model_selection/scorin
 export { registerEstimator, type EstimatorClass, type EstimatorKind } from './registry.js';
 export { RobustScaler, type RobustScalerParams } from './preprocessing/robust-scaler.js';
 export { saveModel, loadModel, modelToBytes, modelFromBytes } from './persistence.js';
+export { ParallelPostFit, type ParallelPostFitParams } from './wrappers.js';

@@ -5,3 +5,4 @@ import './linear_model/ops.js';
 import './cluster/ops.js';
 import './linear_model/glm-ops.js';
 import './model_selection/search-ops.js';
+import './wrappers-ops.js';

@@ -1,0 +1,66 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { Client } from '../actors/mod.js';
+import { fromArray } from '../collections/array/create.js';
+import { KMeans } from './cluster/kmeans.js';
+import { LinearRegression } from './linear_model/linear-regression.js';
+import { LogisticRegression } from './linear_model/logistic-regression.js';
+import { checkEstimator } from './testing/conformance.js';
+import { assertClose, sk } from './testdata.js';
+import { ParallelPostFit } from './wrappers.js';
+import type { BaseEstimator, Params } from './base.js';
+
+const X: number[][] = sk.glm.X;
+const yb: number[] = sk.glm.y_binary;
+const ym: number[] = sk.glm.y_multi;
+
+let client: Client;
+before(async () => { client = await Client.local({ nWorkers: 2, threadsPerWorker: 1 }); });
+after(async () => { await client.close(); });
+
+const XA = () => fromArray(Float64Array.from(X.flat()), { shape: [400, 4], chunks: 64 });
+
+test('ParallelPostFit fits in memory and predicts block-wise on the cluster exactly as the estimator itself', async () => {
+  const clf = await new ParallelPostFit({ estimator: new LogisticRegression({ C: 0.5 }) }).fit(X, ym);
+  const direct = await new LogisticRegression({ C: 0.5 }).fit(X, ym);
+  assert.deepEqual(clf.estimator_!.getParams(), direct.getParams());
+  const proba = clf.predictProba(XA());
+  assert.deepEqual(proba.shape, [400, 3]);
+  assertClose((await proba.compute()).data, direct.predictProba(X).data, 1e-15, 'predictProba');
+  assert.deepEqual(Array.from((await clf.predict(XA()).compute()).data), Array.from(direct.predict(X) as Float64Array));
+  assertClose([await clf.score(XA(), fromArray(Float64Array.from(ym), { shape: [400], chunks: 64 }))], [await direct.score(X, ym)], 1e-12, 'accuracy');
+  // in-memory X goes straight to the estimator
+  assert.deepEqual(clf.predict(X), direct.predict(X));
+});
+
+test('ParallelPostFit fits on a gathered collection; regressors score R², clusterers label', async () => {
+  const yA = fromArray(Float64Array.from(sk.glm.y_counts), { shape: [400], chunks: 64 });
+  const reg = await new ParallelPostFit({ estimator: new LinearRegression() }).fit(XA(), yA);
+  const direct = await new LinearRegression().fit(X, sk.glm.y_counts);
+  assertClose(reg.estimator_ instanceof LinearRegression ? reg.estimator_.coef_! : [], direct.coef_!, 1e-12, 'coef_');
+  assertClose([await reg.score(XA(), yA)], [await direct.score(X, sk.glm.y_counts)], 1e-12, 'R²');
+  const km = await new ParallelPostFit({ estimator: new KMeans({ nClusters: 3, randomState: 0 }) }).fit(X);
+  const labels = await km.predict(XA()).compute();
+  assert.equal(labels.data.constructor, Int32Array);
+  assert.deepEqual(Array.from(labels.data), Array.from((km.estimator_ as KMeans).predict(X)));
+  const dist = await km.transform(XA()).compute();
+  assert.deepEqual(dist.shape, [400, 3]);
+});
+
+test('ParallelPostFit names bad input', async () => {
+  await assert.rejects(new ParallelPostFit().fit(X, yb), /ParallelPostFit: hyper-parameter estimator must be an estimator with fit, got null/);
+  class Unregistered extends LinearRegression {}
+  await assert.rejects(new ParallelPostFit({ estimator: new Unregistered() as unknown as BaseEstimator<Params> as never }).fit(X, yb), /Unregistered is not a registered estimator class/);
+  const reg = await new ParallelPostFit({ estimator: new LinearRegression() }).fit(X, yb);
+  assert.throws(() => reg.predictProba(XA()), /ParallelPostFit.predictProba: LinearRegression has no predictProba/);
+});
+
+checkEstimator('ParallelPostFit', {
+  make: () => new ParallelPostFit({ estimator: new LogisticRegression({ C: 0.5 }) }),
+  paramToChange: ['estimator', new LinearRegression()],
+  invalidParam: ['estimator', null],
+  X,
+  y: yb,
+  fittedState: (e) => Array.from((e.estimator_ as LogisticRegression).coef_!.data),
+  fittedMethods: ['predict', 'predictProba'],
+});
