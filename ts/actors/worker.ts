@@ -96,6 +96,11 @@ export class Worker extends Actor {
       minThreads: options.threads,
       maxThreads: options.threads,
       idleTimeout: Infinity,
+      // Threads idle in their event loop, not in piscina's Atomics.wait loop: a thread
+      // blocked there never runs timers, so it never collected the SharedArrayBuffers
+      // of finished tasks and a worker process grew by every input it had run on
+      // (100 MB per 100 MB task over NATS). Measured: throughput and round trip unchanged.
+      atomics: 'disabled',
       recordTiming: false, // no per-task histogram: it costs on the hot path and nothing reads it
       workerData: { modules: options.modules },
     });
