@@ -18,3 +18,6 @@ export { registerEstimator, type EstimatorClass, type EstimatorKind } from './re
 export { RobustScaler, type RobustScalerParams } from './preprocessing/robust-scaler.js';
 export { saveModel, loadModel, modelToBytes, modelFromBytes } from './persistence.js';
 export { ParallelPostFit, type ParallelPostFitParams } from './wrappers.js';
+export { PolynomialFeatures, type PolynomialFeaturesParams } from './preprocessing/polynomial.js';
+export { Incremental, type IncrementalParams } from './wrappers.js';
+export { GaussianNB, type GaussianNBParams } from './naive_bayes/gaussian-nb.js';
