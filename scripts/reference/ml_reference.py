@@ -152,4 +152,17 @@ out["glm"] = {
                 "intercept_": float(pois.intercept_), "score": pois.score(Xg, yc),
                 "predict_first5": pois.predict(Xg[:5]).tolist()},
 }
+
+# Gaussian naive Bayes: one fit, and partial_fit over four 100-row batches (the Incremental wrapper's path)
+from sklearn.naive_bayes import GaussianNB
+
+gnb = GaussianNB().fit(Xg, ym)
+gnb_inc = GaussianNB()
+for start in range(0, 400, 100):
+    gnb_inc.partial_fit(Xg[start:start + 100], ym[start:start + 100], classes=[0, 1, 2])
+out["gaussian_nb"] = {
+    "theta_": gnb.theta_.tolist(), "var_": gnb.var_.tolist(), "class_prior_": gnb.class_prior_.tolist(),
+    "epsilon_": gnb.epsilon_, "proba_first5": gnb.predict_proba(Xg[:5]).tolist(), "score": gnb.score(Xg, ym),
+    "partial_theta_": gnb_inc.theta_.tolist(), "partial_var_": gnb_inc.var_.tolist(), "partial_epsilon_": gnb_inc.epsilon_,
+}
 print(json.dumps(out, indent=1))

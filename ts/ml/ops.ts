@@ -6,3 +6,4 @@ import './cluster/ops.js';
 import './linear_model/glm-ops.js';
 import './model_selection/search-ops.js';
 import './wrappers-ops.js';
+import './naive_bayes/ops.js';

@@ -9,6 +9,7 @@
  */
 import type { BaseEstimator, Params } from './base.js';
 import { KMeans } from './cluster/kmeans.js';
+import { GaussianNB } from './naive_bayes/gaussian-nb.js';
 import { LinearRegression } from './linear_model/linear-regression.js';
 import { LogisticRegression } from './linear_model/logistic-regression.js';
 import { PoissonRegression } from './linear_model/poisson-regression.js';
@@ -75,5 +76,6 @@ registerEstimator('LinearRegression', LinearRegression as EstimatorClass, 'regre
 registerEstimator('LogisticRegression', LogisticRegression as EstimatorClass, 'classifier');
 registerEstimator('PoissonRegression', PoissonRegression as EstimatorClass, 'regressor');
 registerEstimator('KMeans', KMeans as EstimatorClass, 'clusterer');
+registerEstimator('GaussianNB', GaussianNB as EstimatorClass, 'classifier');
 registerEstimator('StandardScaler', StandardScaler as EstimatorClass, 'transformer');
 registerEstimator('MinMaxScaler', MinMaxScaler as EstimatorClass, 'transformer');

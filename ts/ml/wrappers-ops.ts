@@ -45,3 +45,19 @@ export function applyModel(x: ChunkLike, _bytes: Uint8Array, _id: string, method
 
 registerOp('ml.wrappers.apply', async (x: ChunkLike, bytes: Uint8Array, id: string, method: ModelMethod) =>
   applyModel(x, bytes, id, method, await modelOf(bytes, id)));
+
+/**
+ * One link of Incremental's chain: the model so far (file bytes, or null to
+ * start from `name` + `params`) takes one block through `partialFit`; the
+ * updated model's bytes are the task's result, the next link's input.
+ */
+export async function partialFitStep(x: ChunkLike, y: ChunkLike, model: Uint8Array | null, name: string, params: Record<string, unknown>, options: Record<string, unknown>): Promise<Uint8Array> {
+  const { modelFromBytes, modelToBytes } = await import('./persistence.js');
+  const { makeEstimator } = await import('./registry.js');
+  const est = (model === null ? makeEstimator(name, params) : modelFromBytes(model)) as unknown as { partialFit(X: unknown, y: unknown, o: unknown): Promise<unknown> };
+  const rows = x.shape[0];
+  await est.partialFit({ data: x.data, shape: x.shape.length === 2 ? x.shape : [rows, 1] }, y.data, options);
+  return modelToBytes(est as never);
+}
+
+registerOp('ml.incremental.step', partialFitStep);

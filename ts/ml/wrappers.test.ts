@@ -7,7 +7,8 @@ import { LinearRegression } from './linear_model/linear-regression.js';
 import { LogisticRegression } from './linear_model/logistic-regression.js';
 import { checkEstimator } from './testing/conformance.js';
 import { assertClose, sk } from './testdata.js';
-import { ParallelPostFit } from './wrappers.js';
+import { Incremental, ParallelPostFit } from './wrappers.js';
+import { GaussianNB } from './naive_bayes/gaussian-nb.js';
 import type { BaseEstimator, Params } from './base.js';
 
 const X: number[][] = sk.glm.X;
@@ -63,4 +64,28 @@ checkEstimator('ParallelPostFit', {
   y: yb,
   fittedState: (e) => Array.from((e.estimator_ as LogisticRegression).coef_!.data),
   fittedMethods: ['predict', 'predictProba'],
+});
+
+test('Incremental trains through partialFit block by block as a chain of tasks: in order it equals scikit-learn\'s partial_fit over the same batches', async () => {
+  const XA = fromArray(Float64Array.from(X.flat()), { shape: [400, 4], chunks: 100 });
+  const yA = fromArray(Float64Array.from(ym), { shape: [400], chunks: 100 });
+  const inc = await new Incremental({ estimator: new GaussianNB(), shuffleBlocks: false }).fit(XA, yA);
+  const nb = inc.estimator_ as GaussianNB;
+  assert.deepEqual(nb.classes_, [0, 1, 2], 'classes found on the cluster before the first partialFit');
+  assertClose(nb.theta_!.data, sk.gaussian_nb.partial_theta_.flat(), 1e-12, 'theta_');
+  assertClose(nb.var_!.data, sk.gaussian_nb.partial_var_.flat(), 1e-12, 'var_');
+  // predictions are ParallelPostFit's: block-wise on the cluster
+  assertClose((await inc.predictProba(XA).compute()).data, nb.predictProba(X).data, 1e-15, 'predictProba');
+  // shuffled blocks: the same model up to rounding (the moments do not depend on the order)
+  const shuffled = await new Incremental({ estimator: new GaussianNB(), randomState: 3 }).fit(XA, yA);
+  assertClose((shuffled.estimator_ as GaussianNB).theta_!.data, nb.theta_!.data, 1e-12, 'shuffled theta_');
+  // a second pass continues from the fitted model: every row counted twice
+  await inc.partialFit(XA, yA);
+  assert.deepEqual(Array.from((inc.estimator_ as GaussianNB).classCount_!), Array.from(nb.classCount_!, (c) => 2 * c));
+});
+
+test('Incremental names bad input', async () => {
+  const XA = fromArray(Float64Array.from(X.flat()), { shape: [400, 4], chunks: 100 });
+  await assert.rejects(new Incremental({ estimator: new LinearRegression() }).fit(XA, XA.col(0)), /Incremental: hyper-parameter estimator must be an estimator with partialFit, got "LinearRegression"/);
+  await assert.rejects(new Incremental({ estimator: new GaussianNB() }).fit(XA, fromArray(new Float64Array(400), { shape: [400], chunks: 200 })), /X and y: expected the same chunks, got 4 and 2 chunks/);
 });

@@ -6,11 +6,22 @@
  * `transform` / `score` block-wise on the cluster. The fitted model travels to
  * the workers as a model file's bytes (ts/ml/persistence.ts) — parameters,
  * never code — and each task thread rebuilds it through the estimator registry.
+ *
+ * `Incremental(estimator)`: for estimators with `partialFit`, `fit` walks a
+ * collection's blocks as a chain of tasks — each task hands its block to
+ * `partialFit` and passes the updated model (as bytes) to the next — so
+ * data larger than memory trains without ever leaving the workers.
+ * Predictions are ParallelPostFit's.
  */
+import { ref, type TaskSpec } from '../actors/graph.js';
+import { computeKeys } from '../collections/graph/compute.js';
+import { mergeLayers, tokenize, withLayer } from '../collections/graph/layers.js';
 import { BaseEstimator, checkParam, type Params } from './base.js';
+import { ArrayData } from './chunked.js';
+import { seededRandom } from './model_selection/split.js';
 import { asLazyArray, DataFrame, frameToArray, ShoalArray } from './collections-bridge.js';
 import { accuracyScore, r2Score } from './metrics.js';
-import { modelToBytes } from './persistence.js';
+import { modelFromBytes, modelToBytes } from './persistence.js';
 import { estimatorKind, registeredName } from './registry.js';
 import type { MatrixLike } from './validation.js';
 import { applyModel, type ModelMethod } from './wrappers-ops.js';
@@ -26,13 +37,13 @@ export interface ParallelPostFitParams extends Record<string, unknown> {
   estimator: Fittable | null;
 }
 
-export class ParallelPostFit extends BaseEstimator<ParallelPostFitParams> {
+export class ParallelPostFit<P extends ParallelPostFitParams = ParallelPostFitParams> extends BaseEstimator<P> {
   /** the fitted estimator */
   estimator_?: Fittable;
-  private model?: { bytes: Uint8Array; id: string };
+  protected model?: { bytes: Uint8Array; id: string };
 
-  constructor(params: Partial<ParallelPostFitParams> = {}) {
-    super({ estimator: null }, params);
+  constructor(params: Partial<P> = {}, defaults: P = { estimator: null } as P) {
+    super(defaults, params);
   }
 
   get isFitted(): boolean { return this.estimator_ !== undefined; }
@@ -46,9 +57,13 @@ export class ParallelPostFit extends BaseEstimator<ParallelPostFitParams> {
     }
     const fitted = est!.clone() as Fittable;
     await fitted.fit(await inMemory(X, 'X'), y === undefined ? undefined : await inMemory(y, 'y'));
+    this.setFitted(fitted);
+    return this;
+  }
+
+  protected setFitted(fitted: Fittable): void {
     this.estimator_ = fitted;
     this.model = { bytes: modelToBytes(fitted), id: `${registeredName(fitted)}-${Math.random().toString(36).slice(2)}` };
-    return this;
   }
 
   predict(X: ShoalArray | DataFrame): ShoalArray;
@@ -102,4 +117,81 @@ async function inMemory(v: unknown, name: string): Promise<unknown> {
   }
   if (v === null) throw new TypeError(`${name}: expected data, got null`);
   return v;
+}
+
+export interface IncrementalParams extends ParallelPostFitParams {
+  /** visit the blocks in a random order (seeded by randomState) rather than in order */
+  shuffleBlocks: boolean;
+  randomState: number;
+}
+
+export class Incremental extends ParallelPostFit<IncrementalParams> {
+  constructor(params: Partial<IncrementalParams> = {}) {
+    super(params, { estimator: null, shuffleBlocks: true, randomState: 0 });
+  }
+
+  /** Trains a fresh clone of the estimator with one pass of partialFit over the blocks. */
+  override async fit(X: XInput, y?: unknown, options: Record<string, unknown> = {}): Promise<this> {
+    return this.pass(X, y, options, null);
+  }
+
+  /** One more pass of partialFit over the blocks, continuing from the fitted model. */
+  async partialFit(X: XInput, y?: unknown, options: Record<string, unknown> = {}): Promise<this> {
+    return this.pass(X, y, options, this.isFitted ? this.model!.bytes : null);
+  }
+
+  private async pass(X: XInput, y: unknown, options: Record<string, unknown>, start: Uint8Array | null): Promise<this> {
+    const p = this.params;
+    const est = p.estimator;
+    checkParam('Incremental', 'estimator', est === null ? null : est.constructor.name, est !== null && typeof (est as unknown as { partialFit?: unknown }).partialFit === 'function', 'an estimator with partialFit');
+    checkParam('Incremental', 'shuffleBlocks', p.shuffleBlocks, typeof p.shuffleBlocks === 'boolean', 'a boolean');
+    checkParam('Incremental', 'randomState', p.randomState, Number.isInteger(p.randomState), 'an integer');
+    const name = registeredName(est!);
+    if (name === undefined) throw new TypeError(`Incremental: ${est!.constructor.name} is not a registered estimator class, so workers cannot rebuild it; call registerEstimator in a module the workers load`);
+    const A = asLazyArray(X);
+    if (!A) {
+      // in memory: one partialFit with everything
+      const fitted = (start === null ? est!.clone() : modelFromBytes(start)) as unknown as Fittable & { partialFit(X: unknown, y: unknown, o: unknown): Promise<unknown> };
+      await fitted.partialFit(X, y, await this.withClasses(fitted, y, options));
+      this.setFitted(fitted);
+      return this;
+    }
+    const yA = y instanceof DataFrame ? frameToArray(y).col(0) : y;
+    if (yA !== undefined && !(yA instanceof ShoalArray)) throw new TypeError('y: with X a shoal Array or DataFrame, y must be one too (chunked like X)');
+    if (yA === undefined) throw new TypeError('y: Incremental needs y (chunked like X)');
+    if (yA.numChunks !== A.numChunks) throw new RangeError(`X and y: expected the same chunks, got ${A.numChunks} and ${yA.numChunks} chunks`);
+    const opts = await this.withClasses(est!, yA, options);
+    const order = [...A.keys.keys()];
+    if (p.shuffleBlocks) {
+      const rand = seededRandom(p.randomState);
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rand() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+    }
+    const token = tokenize('incremental', A.keys, yA.keys, name, Math.random());
+    const tasks = new Map<string, TaskSpec>();
+    let prev: string | null = null;
+    const params = est!.getParams();
+    for (const [step, i] of order.entries()) {
+      const key = `incremental-${token}-${step}`;
+      const model = prev === null ? start : ref(prev);
+      tasks.set(key, { op: 'ml.incremental.step', args: [ref(A.keys[i]), ref(yA.keys[i]), model, name, params, opts] });
+      prev = key;
+    }
+    const [bytes] = (await computeKeys(withLayer([mergeLayers(A.layers, yA.layers)], `incremental-${token}`, tasks), [prev!])) as Uint8Array[];
+    this.setFitted(modelFromBytes(bytes) as Fittable);
+    return this;
+  }
+
+  /** partialFit options with `classes` filled in for a classifier (its first call must know every class). */
+  private async withClasses(est: object, y: unknown, options: Record<string, unknown>): Promise<Record<string, unknown>> {
+    if (options.classes !== undefined || estimatorKind(est) !== 'classifier') return options;
+    if (y instanceof ShoalArray) {
+      return { ...options, classes: await new ArrayData(y).reduce<number[]>('ml.glm.labelSet', () => [], 'ml.glm.labelSetCombine') };
+    }
+    const list = Array.from(y as ArrayLike<number | string>);
+    const classes = typeof list[0] === 'string' ? [...new Set(list as string[])].sort() : [...new Set(list as number[])].sort((a, b) => a - b);
+    return { ...options, classes };
+  }
 }
