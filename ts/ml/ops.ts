@@ -7,3 +7,4 @@ import './linear_model/glm-ops.js';
 import './model_selection/search-ops.js';
 import './wrappers-ops.js';
 import './naive_bayes/ops.js';
+import './model_selection/split-lazy.js';

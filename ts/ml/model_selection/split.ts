@@ -6,6 +6,8 @@
  */
 import { uniformSource } from '../../collections/array/rng.js';
 import { checkParam } from '../base.js';
+import { DataFrame, ShoalArray } from '../collections-bridge.js';
+import { trainTestSplitLazy, type LazySplitOptions } from './split-lazy.js';
 
 export type Split = [Int32Array, Int32Array];
 
@@ -137,12 +139,26 @@ export function takeRows<T extends Float64Array | Int32Array | Uint8Array | Floa
 }
 
 /**
- * Splits several same-length in-memory arrays into train and test parts,
- * shuffled by default: `const [Xtr, Xte, ytr, yte] = trainTestSplit([X, y], { testSize: 0.25, randomState: 0 })`.
- * Each input is `{ data, shape }` (rows first) or a 1-D typed/plain array.
+ * Splits several same-length arrays into train and test parts, shuffled by
+ * default: `const [Xtr, Xte, ytr, yte] = trainTestSplit([X, y], { testSize: 0.25, randomState: 0 })`.
+ * In memory, each input is `{ data, shape }` (rows first) or a 1-D typed/plain
+ * array. shoal Arrays and DataFrames are split lazily, block- or partition-wise
+ * (split-lazy.ts), and come back as lazy collections.
  */
-export function trainTestSplit(arrays: ({ data: Float64Array; shape: number[] } | ArrayLike<number>)[], options: { testSize?: number; trainSize?: number; shuffle?: boolean; randomState?: number } = {}): ({ data: Float64Array; shape: number[] } | Float64Array)[] {
+export function trainTestSplit(arrays: (ShoalArray | DataFrame)[], options?: LazySplitOptions): (ShoalArray | DataFrame)[];
+export function trainTestSplit(arrays: ({ data: Float64Array; shape: number[] } | ArrayLike<number>)[], options?: { testSize?: number; trainSize?: number; shuffle?: boolean; randomState?: number }): ({ data: Float64Array; shape: number[] } | Float64Array)[];
+export function trainTestSplit(arrays: unknown[], options: { testSize?: number; trainSize?: number; shuffle?: boolean; randomState?: number } = {}): unknown[] {
   if (!Array.isArray(arrays) || arrays.length === 0) throw new TypeError('arrays: expected a non-empty list of arrays to split');
+  const lazy = arrays.map((a) => a instanceof ShoalArray || a instanceof DataFrame);
+  if (lazy.some((l) => l)) {
+    if (!lazy.every((l) => l)) throw new TypeError('arrays: mix of shoal collections and in-memory arrays; split them separately');
+    // collections: block-wise / partition-wise, lazily (split-lazy.ts)
+    return trainTestSplitLazy(arrays as (ShoalArray | DataFrame)[], options);
+  }
+  return trainTestSplitInMemory(arrays as ({ data: Float64Array; shape: number[] } | ArrayLike<number>)[], options);
+}
+
+function trainTestSplitInMemory(arrays: ({ data: Float64Array; shape: number[] } | ArrayLike<number>)[], options: { testSize?: number; trainSize?: number; shuffle?: boolean; randomState?: number }): ({ data: Float64Array; shape: number[] } | Float64Array)[] {
   const views = arrays.map((a, i) => {
     if (typeof a === 'object' && a !== null && 'shape' in a) {
       const s = (a as { shape: number[] }).shape;
