@@ -26,7 +26,7 @@ test('KMeans from given centres matches scikit-learn\'s centres, inertia, labels
 
 test('k-means++ and k-means|| over 10 seeds reach scikit-learn\'s best-of-10 k-means++ inertia (within 1%)', async () => {
   // scikit-learn's n_init=10 keeps the best of 10 runs; the same for ours. (Its k-means++ is the
-  // greedy variant and hits the optimum more often per run; shoal has no nInit/greedy yet.)
+  // greedy variant and hits the optimum more often per run; shoal's is the plain one.)
   const target = ref.best_of_10_kmeanspp_inertia_ * 1.01;
   for (const init of ['k-means++', 'k-means||'] as const) {
     const inertias: number[] = [];
@@ -34,6 +34,18 @@ test('k-means++ and k-means|| over 10 seeds reach scikit-learn\'s best-of-10 k-m
     assert.ok(Math.min(...inertias) <= target, `${init}: best inertia ${Math.min(...inertias)} vs scikit-learn ${ref.best_of_10_kmeanspp_inertia_}`);
     if (init === 'k-means||') assert.ok(inertias.filter((v) => v <= target).length >= 5, `k-means||: only ${inertias.filter((v) => v <= target).length} of 10 seeds reach the optimum`);
   }
+});
+
+test('nInit keeps the best of several runs: k-means++ with nInit 10 reaches scikit-learn\'s n_init=10 inertia in one fit', async () => {
+  const best = await new KMeans({ nClusters: 5, init: 'k-means++', nInit: 10, randomState: 0 }).fit(X);
+  assert.ok(best.inertia_! <= ref.best_of_10_kmeanspp_inertia_ * 1.01, `inertia ${best.inertia_} vs scikit-learn ${ref.best_of_10_kmeanspp_inertia_}`);
+  const runs: number[] = [];
+  for (let seed = 0; seed < 10; seed++) runs.push((await new KMeans({ nClusters: 5, init: 'k-means++', randomState: seed }).fit(X)).inertia_!);
+  assert.equal(best.inertia_, Math.min(...runs), 'the best of the runs from seeds randomState … randomState + 9');
+  // 'auto': 10 runs for init 'random' (scikit-learn's rule)
+  const auto = await new KMeans({ nClusters: 5, init: 'random', randomState: 2 }).fit(X);
+  const one = await new KMeans({ nClusters: 5, init: 'random', nInit: 1, randomState: 2 }).fit(X);
+  assert.ok(auto.inertia_! <= one.inertia_!);
 });
 
 test('KMeans names bad input', async () => {

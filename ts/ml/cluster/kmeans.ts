@@ -30,6 +30,8 @@ export interface KMeansParams extends Record<string, unknown> {
   /** convergence: squared centre shift ≤ tol · mean column variance, as scikit-learn */
   tol: number;
   randomState: number;
+  /** runs from different seeds (randomState, randomState + 1, …); the lowest inertia wins. 'auto': 10 for init 'random', else 1 (scikit-learn's rule) */
+  nInit: number | 'auto';
 }
 
 type XInput = MatrixLike | ShoalArray | DataFrame;
@@ -43,7 +45,7 @@ export class KMeans extends BaseEstimator<KMeansParams> {
   nFeaturesIn_?: number;
 
   constructor(params: Partial<KMeansParams> = {}) {
-    super({ nClusters: 8, init: 'k-means||', initMaxIter: 2, oversamplingFactor: 2, maxIter: 300, tol: 1e-4, randomState: 0 }, params);
+    super({ nClusters: 8, init: 'k-means||', initMaxIter: 2, oversamplingFactor: 2, maxIter: 300, tol: 1e-4, randomState: 0, nInit: 'auto' }, params);
   }
 
   get isFitted(): boolean { return this.clusterCenters_ !== undefined; }
@@ -58,6 +60,7 @@ export class KMeans extends BaseEstimator<KMeansParams> {
     checkParam(E, 'maxIter', p.maxIter, Number.isInteger(p.maxIter) && p.maxIter >= 1, 'an integer ≥ 1');
     checkParam(E, 'tol', p.tol, typeof p.tol === 'number' && p.tol >= 0, 'a number ≥ 0');
     checkParam(E, 'randomState', p.randomState, Number.isInteger(p.randomState), 'an integer');
+    checkParam(E, 'nInit', p.nInit, p.nInit === 'auto' || (Number.isInteger(p.nInit) && (p.nInit as number) >= 1), "an integer ≥ 1 or 'auto'");
   }
 
   /** Fits on in-memory data or a shoal Array/DataFrame (persisted once, for the iterations). */
@@ -82,7 +85,25 @@ export class KMeans extends BaseEstimator<KMeansParams> {
     }
     const k = this.params.nClusters;
     if (k > n) throw new RangeError(`KMeans: nClusters=${k} is more than the ${n} samples`);
-    let centers = await this.initialCenters(data, n);
+    const { nInit, init } = this.params;
+    const runs = nInit !== 'auto' ? nInit : init === 'random' ? 10 : 1;
+    let best: { centers: Float64Array; inertia: number; iter: number } | undefined;
+    for (let run = 0; run < (Array.isArray(init) ? 1 : runs); run++) {
+      const r = await this.lloyd(data, n, colVarMean, this.params.randomState + run);
+      if (best === undefined || r.inertia < best.inertia) best = r;
+    }
+    this.clusterCenters_ = best!.centers;
+    this.inertia_ = best!.inertia;
+    this.nIter_ = best!.iter;
+    const centers = best!.centers;
+    this.nFeaturesIn_ = data.cols;
+    this.labels_ = lazy ? this.predict(lazy) : (labelsChunk((data as InMemoryData).chunk, centers).data as Int32Array);
+    return this;
+  }
+
+  /** One run: initial centres from `seed`, Lloyd to convergence, and a last E-step for the inertia. */
+  private async lloyd(data: ChunkedData, n: number, colVarMean: number, seed: number): Promise<{ centers: Float64Array; inertia: number; iter: number }> {
+    let centers = await this.initialCenters(data, n, seed);
     const tolScaled = this.params.tol * colVarMean;
     let iter = 0;
     for (; iter < this.params.maxIter; iter++) {
@@ -94,16 +115,11 @@ export class KMeans extends BaseEstimator<KMeansParams> {
     }
     // a last E-step, so that inertia_ and labels_ belong to the final centres (as scikit-learn)
     const final = await data.reduce<LloydStats>('ml.kmeans.lloyd', () => [centers], 'ml.kmeans.lloydCombine');
-    this.clusterCenters_ = centers;
-    this.inertia_ = final.inertia;
-    this.nIter_ = iter;
-    this.nFeaturesIn_ = data.cols;
-    this.labels_ = lazy ? this.predict(lazy) : (labelsChunk((data as InMemoryData).chunk, centers).data as Int32Array);
-    return this;
+    return { centers, inertia: final.inertia, iter };
   }
 
-  private async initialCenters(data: ChunkedData, n: number): Promise<Float64Array> {
-    const { init, nClusters: k, randomState } = this.params;
+  private async initialCenters(data: ChunkedData, n: number, randomState: number): Promise<Float64Array> {
+    const { init, nClusters: k } = this.params;
     const d = data.cols;
     if (Array.isArray(init)) {
       const m = toMatrix('init', init);
