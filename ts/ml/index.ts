@@ -21,3 +21,5 @@ export { ParallelPostFit, type ParallelPostFitParams } from './wrappers.js';
 export { PolynomialFeatures, type PolynomialFeaturesParams } from './preprocessing/polynomial.js';
 export { Incremental, type IncrementalParams } from './wrappers.js';
 export { GaussianNB, type GaussianNBParams } from './naive_bayes/gaussian-nb.js';
+export { OneHotEncoder, OrdinalEncoder, type OneHotEncoderParams, type OrdinalEncoderParams, type CategoricalInput } from './preprocessing/encoders.js';
+export type { Category } from './preprocessing/categories.js';

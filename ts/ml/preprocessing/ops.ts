@@ -5,6 +5,8 @@ import { allocShared } from '../../actors/chunk.js';
 import type { ChunkLike } from '../../collections/array/dtype.js';
 import { tableToChunk } from '../../collections/dataframe/kernels.js';
 import { checkFinite } from '../validation.js';
+// the encoders' ops live beside these
+import './encoder-ops.js';
 
 /**
  * `out[r, c] = (x[r, c] − sub[c]) · mul[c] + add[c]`: every scaler's
