@@ -23,3 +23,4 @@ export { Incremental, type IncrementalParams } from './wrappers.js';
 export { GaussianNB, type GaussianNBParams } from './naive_bayes/gaussian-nb.js';
 export { OneHotEncoder, OrdinalEncoder, type OneHotEncoderParams, type OrdinalEncoderParams, type CategoricalInput } from './preprocessing/encoders.js';
 export type { Category } from './preprocessing/categories.js';
+export { LabelEncoder, type LabelEncoderParams, type LabelsLike } from './preprocessing/label-encoder.js';

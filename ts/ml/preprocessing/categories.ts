@@ -158,19 +158,19 @@ export function combineUniques(parts: Uniques[]): Uniques {
   };
 }
 
-/** Throws naming the first column whose values mix numbers and strings. */
-export function checkKinds(name: string, names: string[], values: Category[][]): void {
+/** Throws naming the first column (when `names` are given) whose values mix numbers and strings. */
+export function checkKinds(name: string, names: string[] | null, values: Category[][]): void {
   values.forEach((vals, j) => {
     const num = vals.find((v) => typeof v === 'number');
     const str = vals.find((v) => typeof v === 'string');
-    if (num !== undefined && str !== undefined) throw new TypeError(`${name}: column '${names[j]}' mixes numbers and strings (${fmt(num)} and ${fmt(str)}); use one type per column`);
+    if (num !== undefined && str !== undefined) throw new TypeError(`${name}: ${names ? `column '${names[j]}' ` : ''}mixes numbers and strings (${fmt(num)} and ${fmt(str)}); use one type per column`);
   });
 }
 
-/** Throws naming the first column with missing values. */
-export function checkNoMissing(name: string, names: string[], missing: number[]): void {
+/** Throws naming the first column (when `names` are given) with missing values. */
+export function checkNoMissing(name: string, names: string[] | null, missing: number[]): void {
   const j = missing.findIndex((m) => m > 0);
-  if (j >= 0) throw new RangeError(`${name}: column '${names[j]}' has ${missing[j]} missing value${missing[j] === 1 ? '' : 's'} (null or NaN); fill or drop them first`);
+  if (j >= 0) throw new RangeError(`${name}: ${names ? `column '${names[j]}' ` : ''}has ${missing[j]} missing value${missing[j] === 1 ? '' : 's'} (null or NaN); fill or drop them first`);
 }
 
 /** Checks a user-given list of categories: non-empty, unique, all numbers or all strings. */
