@@ -24,3 +24,4 @@ export { GaussianNB, type GaussianNBParams } from './naive_bayes/gaussian-nb.js'
 export { OneHotEncoder, OrdinalEncoder, type OneHotEncoderParams, type OrdinalEncoderParams, type CategoricalInput } from './preprocessing/encoders.js';
 export type { Category } from './preprocessing/categories.js';
 export { LabelEncoder, type LabelEncoderParams, type LabelsLike } from './preprocessing/label-encoder.js';
+export { Categorizer, DummyEncoder, type CategorizerParams, type DummyEncoderParams, type FrameInput } from './preprocessing/categorizer.js';

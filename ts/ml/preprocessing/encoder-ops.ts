@@ -8,8 +8,8 @@ import * as arrow from 'apache-arrow';
 import { allocShared } from '../../actors/chunk.js';
 import { registerOp } from '../../actors/ops.js';
 import type { ChunkLike } from '../../collections/array/dtype.js';
-import { dictionaryVector, toFloat64 } from '../../collections/dataframe/arrow-util.js';
-import { categorizeTable, dummiesTable } from '../../collections/dataframe/categorical.js';
+import { bitmapOf, toFloat64 } from '../../collections/dataframe/arrow-util.js';
+import { dummiesTable } from '../../collections/dataframe/categorical.js';
 import { chunkColumn, combineUniques, fmt, fmtList, uniquesOf, vectorValues, type Category, type Uniques } from './categories.js';
 
 // ------------------------------------------------------------ OneHotEncoder / OrdinalEncoder
@@ -140,8 +140,22 @@ export function checkKnown(estimator: string, t: arrow.Table, categories: Record
 
 /** Categorizer: the named columns as dictionary columns over the given categories (nulls stay null, unknown values are an error). */
 export function categorizeChecked(t: arrow.Table, estimator: string, categories: Record<string, Category[]>): arrow.Table {
-  checkKnown(estimator, t, categories);
-  return categorizeTable(t, categories);
+  const cols: Record<string, arrow.Vector> = {};
+  for (const [position, f] of t.schema.fields.entries()) {
+    const vec = t.getChild(f.name)!;
+    const cats = categories[f.name];
+    if (!cats) { cols[f.name] = vec; continue; }
+    const index = new Map<Category, number>(cats.map((c, k) => [c, k]));
+    const codes = new Int32Array(vec.length);
+    vectorValues(vec).forEach((v, i) => {
+      if (v === null) { codes[i] = -1; return; }
+      const k = index.get(v);
+      if (k === undefined) throw new RangeError(`${estimator}.transform: column '${f.name}' has the unknown category ${fmt(v)}; the categories are ${fmtList(cats)}`);
+      codes[i] = k;
+    });
+    cols[f.name] = dictionaryColumn(cats, codes, position + 1);
+  }
+  return new arrow.Table(cols);
 }
 
 export interface DummySpec {
@@ -159,10 +173,22 @@ export function dummyEncode(t: arrow.Table, spec: DummySpec): arrow.Table {
   return dummiesTable(t, kept, '_');
 }
 
-function categoryVector(categories: Category[]): arrow.Vector {
-  return categories.every((c) => typeof c === 'number')
+/**
+ * A dictionary column over `categories` (float64 or utf8 values, int32
+ * codes, −1 = null), as DataFrame.withCategories declares them. Its
+ * dictionary id is `id`: Arrow needs distinct ids for the dictionary columns
+ * of one table, and the same id for a column in every partition (else the
+ * partitions do not concatenate), so callers pass the column's position + 1
+ * (0 is what the collections' own dictionary columns use).
+ */
+export function dictionaryColumn(categories: Category[], codes: Int32Array, id: number): arrow.Vector {
+  const dictionary = categories.every((c) => typeof c === 'number')
     ? arrow.makeVector(Float64Array.from(categories as number[]))
     : arrow.vectorFromArray(categories.map(String), new arrow.Utf8());
+  const valid = Uint8Array.from(codes, (c) => (c >= 0 ? 1 : 0));
+  const { bitmap, nullCount } = bitmapOf(valid, codes.length);
+  const type = new arrow.Dictionary(dictionary.type, new arrow.Int32(), id);
+  return arrow.makeVector(arrow.makeData({ type, length: codes.length, nullCount, nullBitmap: bitmap, data: codes.map((c) => Math.max(0, c)), dictionary } as never));
 }
 
 /**
@@ -175,7 +201,7 @@ export function dummyDecode(t: arrow.Table, spec: DummySpec, columns: string[]):
   const rows = t.numRows;
   const blocks = new Map(spec.columns.map((c, j) => [c, j]));
   const out: Record<string, arrow.Vector> = {};
-  for (const name of columns) {
+  for (const [position, name] of columns.entries()) {
     const j = blocks.get(name);
     if (j === undefined) { out[name] = t.getChild(name)!; continue; }
     const cats = spec.categories[j];
@@ -186,7 +212,7 @@ export function dummyDecode(t: arrow.Table, spec: DummySpec, columns: string[]):
       let max = 0;
       dummies.forEach((d, k) => { if (d[r] > max) { max = d[r]; codes[r] = spec.dropFirst ? k + 1 : k; } });
     }
-    out[name] = dictionaryVector(categoryVector(cats), codes);
+    out[name] = dictionaryColumn(cats, codes, position + 1);
   }
   return new arrow.Table(out);
 }
