@@ -165,4 +165,30 @@ out["gaussian_nb"] = {
     "epsilon_": gnb.epsilon_, "proba_first5": gnb.predict_proba(Xg[:5]).tolist(), "score": gnb.score(Xg, ym),
     "partial_theta_": gnb_inc.theta_.tolist(), "partial_var_": gnb_inc.var_.tolist(), "partial_epsilon_": gnb_inc.epsilon_,
 }
+
+# plain SGD, unshuffled so the sample order is the data's: scikit-learn's _plain_sgd step for step
+from sklearn.linear_model import SGDClassifier, SGDRegressor
+
+
+def sgd_case(est, X, y, partial=None):
+    if partial is None:
+        est.fit(X, y)
+    else:
+        for start in range(0, len(y), 100):
+            est.partial_fit(X[start:start + 100], y[start:start + 100], **partial)
+    return {"coef_": np.atleast_2d(est.coef_).tolist(), "intercept_": np.atleast_1d(est.intercept_).tolist(),
+            "n_iter_": int(est.n_iter_), "t_": float(est.t_)}
+
+
+yr = Xg @ [1.5, -0.2, 0.8, 0.05] + 0.7 + rng2.normal(0, 0.3, 400)
+out["sgd"] = {
+    "y_reg": yr.tolist(),
+    "hinge_binary": sgd_case(SGDClassifier(shuffle=False), Xg, yb),
+    "log_multi_elasticnet": sgd_case(SGDClassifier(loss="log_loss", penalty="elasticnet", l1_ratio=0.3, alpha=1e-3, shuffle=False), Xg, ym),
+    "modified_huber_l1": sgd_case(SGDClassifier(loss="modified_huber", penalty="l1", alpha=1e-3, shuffle=False), Xg, yb),
+    "hinge_partial": sgd_case(SGDClassifier(shuffle=False), Xg, ym, partial={"classes": [0, 1, 2]}),
+    "squared_error": sgd_case(SGDRegressor(shuffle=False), Xg, yr),
+    "huber_constant": sgd_case(SGDRegressor(loss="huber", learning_rate="constant", eta0=0.005, shuffle=False), Xg, yr),
+    "regressor_partial": sgd_case(SGDRegressor(shuffle=False), Xg, yr, partial={}),
+}
 print(json.dumps(out, indent=1))

@@ -13,6 +13,7 @@ import { GaussianNB } from './naive_bayes/gaussian-nb.js';
 import { LinearRegression } from './linear_model/linear-regression.js';
 import { LogisticRegression } from './linear_model/logistic-regression.js';
 import { PoissonRegression } from './linear_model/poisson-regression.js';
+import { SGDClassifier, SGDRegressor } from './linear_model/sgd.js';
 import { MinMaxScaler, StandardScaler } from './preprocessing/scalers.js';
 
 /**
@@ -77,5 +78,7 @@ registerEstimator('LogisticRegression', LogisticRegression as EstimatorClass, 'c
 registerEstimator('PoissonRegression', PoissonRegression as EstimatorClass, 'regressor');
 registerEstimator('KMeans', KMeans as EstimatorClass, 'clusterer');
 registerEstimator('GaussianNB', GaussianNB as EstimatorClass, 'classifier');
+registerEstimator('SGDClassifier', SGDClassifier as EstimatorClass, 'classifier');
+registerEstimator('SGDRegressor', SGDRegressor as EstimatorClass, 'regressor');
 registerEstimator('StandardScaler', StandardScaler as EstimatorClass, 'transformer');
 registerEstimator('MinMaxScaler', MinMaxScaler as EstimatorClass, 'transformer');

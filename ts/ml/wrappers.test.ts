@@ -9,6 +9,7 @@ import { checkEstimator } from './testing/conformance.js';
 import { assertClose, sk } from './testdata.js';
 import { Incremental, ParallelPostFit } from './wrappers.js';
 import { GaussianNB } from './naive_bayes/gaussian-nb.js';
+import { SGDClassifier } from './linear_model/sgd.js';
 import type { BaseEstimator, Params } from './base.js';
 
 const X: number[][] = sk.glm.X;
@@ -88,4 +89,14 @@ test('Incremental names bad input', async () => {
   const XA = fromArray(Float64Array.from(X.flat()), { shape: [400, 4], chunks: 100 });
   await assert.rejects(new Incremental({ estimator: new LinearRegression() }).fit(XA, XA.col(0)), /Incremental: hyper-parameter estimator must be an estimator with partialFit, got "LinearRegression"/);
   await assert.rejects(new Incremental({ estimator: new GaussianNB() }).fit(XA, fromArray(new Float64Array(400), { shape: [400], chunks: 200 })), /X and y: expected the same chunks, got 4 and 2 chunks/);
+});
+
+test('Incremental(SGDClassifier) in block order equals scikit-learn\'s partial_fit over the same batches (one epoch per block, the step counter carried along)', async () => {
+  const XA = fromArray(Float64Array.from(X.flat()), { shape: [400, 4], chunks: 100 });
+  const yA = fromArray(Float64Array.from(ym), { shape: [400], chunks: 100 });
+  const inc = await new Incremental({ estimator: new SGDClassifier({ shuffle: false }), shuffleBlocks: false }).fit(XA, yA);
+  const sgd = inc.estimator_ as SGDClassifier;
+  assertClose(sgd.coef_!.data, sk.sgd.hinge_partial.coef_.flat(), 1e-8, 'coef_');
+  assert.equal(sgd.t_, sk.sgd.hinge_partial.t_);
+  assert.deepEqual(Array.from((await inc.predict(XA).compute()).data), Array.from(sgd.predict(X) as Float64Array));
 });
