@@ -9,6 +9,7 @@ import { CancelledError, RemoteError, SchedulerRestartedError, SchedulerUnreacha
 import { Future, type FutureOwner, type KeyState } from './future.js';
 import { isRef, orderGraph, ref, REF, type Graph, type TaskSpec } from './graph.js';
 import { availableParallelism, totalmem } from 'node:os';
+import { checkDashboardOptions } from './dashboard/server.js';
 import { LocalCluster, moduleUrl, positiveInt, type LocalClusterOptions } from './local-cluster.js';
 import { parseMemoryLimit } from './memory-limit.js';
 import { ProcessCluster } from './process-cluster.js';
@@ -54,8 +55,16 @@ export function getClient(): Client {
 }
 
 export class Client extends Actor implements FutureOwner {
-  /** Link to the dashboard; empty until the dashboard exists. */
-  readonly dashboardLink: string = '';
+  private dashboardUrl = '';
+
+  /**
+   * The URL of the scheduler's live status page (workers, tasks by state,
+   * progress, tasks per second, recent errors); '' when the scheduler serves none.
+   * @example const client = await Client.local(); console.log(client.dashboardLink); // http://127.0.0.1:40123/
+   */
+  get dashboardLink(): string {
+    return this.dashboardUrl;
+  }
   private readonly keys = new Map<string, KeyState>();
   private readonly requests = new Map<number, (msg: Msg, attachments: ArrayBufferView[]) => void>();
   private readonly feed = new ProgressFeed();
@@ -71,7 +80,7 @@ export class Client extends Actor implements FutureOwner {
     DataReply: (m, env) => this.answer(m.requestId, m, env.attachments),
     PutDataAck: (m, env) => this.answer(m.requestId, m, env.attachments),
     Identity: (m, env) => this.answer(m.requestId, m, env.attachments),
-    Welcome: (m) => this.onWelcome(m.schedulerId),
+    Welcome: (m) => this.onWelcome(m.schedulerId, m.dashboardLink),
   };
   /** The scheduler incarnation this client works with ('' until it answers). */
   schedulerId = '';
@@ -101,7 +110,9 @@ export class Client extends Actor implements FutureOwner {
   static async local(options: LocalClusterOptions = {}): Promise<Client> {
     if (options.processes) return Client.localProcesses(options);
     const cluster = await LocalCluster.start(options);
-    return new Client(cluster.transport, cluster.scheduler.address, () => cluster.workerAddresses, cluster);
+    const client = new Client(cluster.transport, cluster.scheduler.address, () => cluster.workerAddresses, cluster);
+    client.dashboardUrl = cluster.scheduler.dashboardLink;
+    return client;
   }
 
   /** `Client.local({ processes: true })`: a private nats-server, a scheduler process and nanny-kept worker processes. */
@@ -109,10 +120,11 @@ export class Client extends Actor implements FutureOwner {
     const nWorkers = positiveInt(options.nWorkers ?? 1, 'nWorkers');
     const threadsPerWorker = positiveInt(options.threadsPerWorker ?? Math.max(1, Math.floor(availableParallelism() / nWorkers)), 'threadsPerWorker');
     const memoryLimit = parseMemoryLimit(options.memoryLimit ?? Math.floor(totalmem() / nWorkers));
+    const dashboard = checkDashboardOptions(options.dashboard);
     const modules = (options.workerModules ?? []).map(moduleUrl);
     // Serializers registered by op modules are needed on this thread too.
     for (const m of modules) await import(m);
-    const cluster = await ProcessCluster.start({ nWorkers, threadsPerWorker, memoryLimit, modules });
+    const cluster = await ProcessCluster.start({ nWorkers, threadsPerWorker, memoryLimit, modules, dashboard });
     let client: Client | undefined;
     try {
       client = await Client.connect({ nats: cluster.url, log: options.log });
@@ -171,7 +183,7 @@ export class Client extends Actor implements FutureOwner {
       this.requests.set(requestId, (m) => {
         clearTimeout(timer);
         const id = m as MsgOf<'Identity'>;
-        this.onWelcome(id.schedulerId);
+        this.onWelcome(id.schedulerId, id.dashboardLink);
         resolve(id);
       });
       if (!this.send(this.schedulerAddress, { type: 'Identify', requestId, replyTo: this.address }, newStimulusId('identify'))) {
@@ -187,7 +199,8 @@ export class Client extends Actor implements FutureOwner {
    * means it restarted and lost this client's work: pending keys fail clearly
    * instead of waiting forever.
    */
-  private onWelcome(schedulerId: string): void {
+  private onWelcome(schedulerId: string, dashboardLink: string): void {
+    this.dashboardUrl = dashboardLink;
     const previous = this.schedulerId;
     this.schedulerId = schedulerId;
     if (previous === '' || previous === schedulerId) return;

@@ -7,6 +7,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Logger } from './actor.js';
+import { checkDashboardOptions, type DashboardOptions } from './dashboard/server.js';
 import { parseMemoryLimit } from './memory-limit.js';
 import { Scheduler } from './scheduler.js';
 import { InProcessTransport } from './transport.js';
@@ -42,6 +43,11 @@ export interface LocalClusterOptions {
    * Needs the `nats-server` binary on PATH.
    */
   processes?: boolean;
+  /**
+   * The scheduler's live status page (`client.dashboardLink`): where it listens
+   * (default: 127.0.0.1, any free port), or false for none.
+   */
+  dashboard?: DashboardOptions | false;
   log?: Logger;
 }
 
@@ -81,10 +87,20 @@ export class LocalCluster {
     if (opts.workerModules !== undefined && !Array.isArray(opts.workerModules)) {
       throw new TypeError(`workerModules must be an array of paths or URLs, got ${typeof opts.workerModules}`);
     }
+    const dashboard = checkDashboardOptions(opts.dashboard);
     const modules = [BUILTINS, ...(opts.workerModules ?? []).map(moduleUrl)];
     // Serializers registered by op modules are needed on this thread too (results, spill).
     for (const m of modules) await import(m);
     const cluster = new LocalCluster({ ...opts, nWorkers, threadsPerWorker, memoryLimit, modules });
+    if (dashboard !== false) {
+      try {
+        await cluster.scheduler.serveDashboard(dashboard);
+      } catch (err) {
+        cluster.scheduler.close();
+        cluster.transport.close();
+        throw err;
+      }
+    }
     for (let i = 0; i < nWorkers; i++) cluster.addWorker();
     return cluster;
   }
@@ -128,7 +144,7 @@ export class LocalCluster {
   async close(): Promise<void> {
     const ws = this.workers.splice(0);
     await Promise.all(ws.map((w) => w.shutdown()));
-    this.scheduler.close();
+    await this.scheduler.stop();
     this.transport.close();
   }
 }

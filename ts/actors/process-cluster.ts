@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import type { Client } from './client.js';
+import type { DashboardOptions } from './dashboard/server.js';
 import { NatsServer } from './nats/server.js';
 
 const CLI = fileURLToPath(new URL('../cli/main.js', import.meta.url));
@@ -55,6 +56,17 @@ export interface ProcessClusterOptions {
   memoryLimit: number;
   /** Op module URLs or paths each worker imports (besides the builtins). */
   modules: string[];
+  /** The scheduler's status page (default: 127.0.0.1, any free port), or false for none. */
+  dashboard?: DashboardOptions | false;
+}
+
+/** `shoal scheduler` flags for a dashboard setting. */
+export function dashboardFlags(d: DashboardOptions | false | undefined): string[] {
+  if (d === false) return ['--no-dashboard'];
+  const flags: string[] = [];
+  if (d?.port !== undefined) flags.push('--dashboard-port', String(d.port));
+  if (d?.host !== undefined) flags.push('--dashboard-host', d.host);
+  return flags;
 }
 
 /**
@@ -71,7 +83,7 @@ export class ProcessCluster {
 
   static async start(o: ProcessClusterOptions): Promise<ProcessCluster> {
     const server = await NatsServer.start();
-    const scheduler = ShoalProcess.spawn(['scheduler', '--nats', server.url], 'scheduler');
+    const scheduler = ShoalProcess.spawn(['scheduler', '--nats', server.url, ...dashboardFlags(o.dashboard)], 'scheduler');
     const nannies: ShoalProcess[] = [];
     const cluster = new ProcessCluster(server, scheduler, nannies);
     try {

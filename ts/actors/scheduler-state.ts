@@ -83,10 +83,22 @@ export interface SchedulerOptions {
 
 export interface ClientProgress { total: number; finished: number; erred: number }
 
+/** A task that failed on its own (not because an input failed), as the dashboard lists it. */
+export interface ErrorRecord { key: string; errorType: string; message: string; workerId: string }
+
+/** How many recent errors the state keeps (a bounded list: errors can be many). */
+export const RECENT_ERRORS = 50;
+
 export class SchedulerState {
   readonly tasks = new Map<string, TaskRecord>();
   readonly workers = new Map<string, WorkerRecord>();
   readonly progress = new Map<string, ClientProgress>();
+  /** Tasks finished since the start (a counter: the dashboard derives tasks per second from it). */
+  finishedTotal = 0;
+  /** Tasks that failed on their own since the start. */
+  erredTotal = 0;
+  /** The latest tasks that failed on their own, oldest first, at most RECENT_ERRORS. */
+  readonly recentErrors: ErrorRecord[] = [];
   private readonly ready = new MinHeap<TaskRecord>((t) => t.priority);
   private out: Instruction[] = [];
   private generation = 0;
@@ -234,7 +246,7 @@ export class SchedulerState {
       for (const d of t.deps) {
         d.waiters.add(t);
         if (d.state === 'erred') {
-          this.fail(t, d.error!);
+          this.fail(t, d.error!, true);
           break;
         }
         if (d.state !== 'memory') {
@@ -283,6 +295,7 @@ export class SchedulerState {
     t.typeName = typeName;
     t.whoHas.add(w);
     w.hasWhat.add(t);
+    this.finishedTotal++;
     this.progressOf(t.owner).finished++;
     this.emit({ type: 'progress', client: t.owner });
     for (const d of t.dependents) {
@@ -371,8 +384,16 @@ export class SchedulerState {
     this.schedule();
   }
 
-  /** Marks `root` and everything downstream of it erred with `error`. */
-  private fail(root: TaskRecord, error: RemoteErrorInfo & { workerId: string }): void {
+  /**
+   * Marks `root` and everything downstream of it erred with `error`; unless the
+   * error is `inherited` from an input, `root` is listed among the recent errors.
+   */
+  private fail(root: TaskRecord, error: RemoteErrorInfo & { workerId: string }, inherited = false): void {
+    if (!inherited && root.state !== 'erred' && root.state !== 'memory') {
+      this.erredTotal++;
+      if (this.recentErrors.length >= RECENT_ERRORS) this.recentErrors.shift();
+      this.recentErrors.push({ key: root.key, errorType: error.errorType, message: error.message, workerId: error.workerId });
+    }
     const stack = [root];
     while (stack.length > 0) {
       const t = stack.pop()!;

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Actor, type Handlers, type Logger } from './actor.js';
+import { Dashboard, type DashboardOptions } from './dashboard/server.js';
 import type { ComputeTask, KeyErred, KeyInMemory, Msg, MsgOf, WireArg, WorkerInfo } from './protocol/messages.js';
 import { SchedulerState, type Instruction, type SchedulerOptions, type TaskRecord } from './scheduler-state.js';
 import type { Transport } from './transport.js';
@@ -35,14 +36,14 @@ export class Scheduler extends Actor {
       this.workers.add(m.workerId);
       this.lastSeen.set(m.workerId, Date.now());
       this.state.addWorker(m.workerId, m.nthreads, m.memoryLimit);
-      this.sendTo(m.workerId, { type: 'Welcome', schedulerId: this.schedulerId, reset: false });
+      this.sendTo(m.workerId, this.welcome(false));
     },
     RegisterClient: (m) => {
       // A client registering again (now and then, and after a reconnect) hears again
       // about the keys it wants: a KeysUpdate lost in flight must not leave it waiting.
       if (this.clients.has(m.clientId)) this.state.resendClientState(m.clientId);
       this.clients.add(m.clientId);
-      this.sendTo(m.clientId, { type: 'Welcome', schedulerId: this.schedulerId, reset: false });
+      this.sendTo(m.clientId, this.welcome(false));
     },
     Unregister: (m, env) => {
       // Only an actor itself may say it is leaving.
@@ -52,7 +53,7 @@ export class Scheduler extends Actor {
       if (!this.workers.has(m.workerId)) {
         // A worker this scheduler does not know (it restarted, or took the worker for
         // dead): the worker drops what it holds and registers afresh.
-        this.sendTo(m.workerId, { type: 'Welcome', schedulerId: this.schedulerId, reset: true });
+        this.sendTo(m.workerId, this.welcome(true));
         return;
       }
       this.metrics.set(m.workerId, m);
@@ -134,6 +135,32 @@ export class Scheduler extends Actor {
     this.flush();
   }
 
+  private dashboard: Dashboard | undefined;
+
+  /**
+   * Serves the live status page (see dashboard/server.ts) until close(); returns
+   * its URL, which Welcome and Identity carry to clients from then on.
+   */
+  async serveDashboard(options: DashboardOptions = {}): Promise<string> {
+    if (this.dashboard !== undefined) throw new Error(`serveDashboard: already serving at ${this.dashboard.url}`);
+    this.dashboard = await Dashboard.start(this, options);
+    return this.dashboard.url;
+  }
+
+  /** The status page's URL; '' when there is none. */
+  get dashboardLink(): string {
+    return this.dashboard?.url ?? '';
+  }
+
+  /** When `workerId` was last heard from (ms since the epoch), if it is known. */
+  lastHeard(workerId: string): number | undefined {
+    return this.lastSeen.get(workerId);
+  }
+
+  private welcome(reset: boolean): MsgOf<'Welcome'> {
+    return { type: 'Welcome', schedulerId: this.schedulerId, reset, dashboardLink: this.dashboardLink };
+  }
+
   private forget(id: string): void {
     this.lastSeen.delete(id);
     this.metrics.delete(id);
@@ -156,7 +183,7 @@ export class Scheduler extends Actor {
     }
     return {
       type: 'Identity', requestId, schedulerId: this.schedulerId, workers, clients: this.clients.size,
-      tasks: this.state.tasks.size, processing, uptimeMs: Date.now() - this.startedAt,
+      tasks: this.state.tasks.size, processing, uptimeMs: Date.now() - this.startedAt, dashboardLink: this.dashboardLink,
     };
   }
 
@@ -258,6 +285,13 @@ export class Scheduler extends Actor {
   override close(): void {
     clearInterval(this.reaper);
     for (const t of this.progressTimers.values()) clearTimeout(t);
+    void this.dashboard?.close();
     super.close();
+  }
+
+  /** close(), resolving once the dashboard's port is released. */
+  async stop(): Promise<void> {
+    this.close();
+    await this.dashboard?.close();
   }
 }

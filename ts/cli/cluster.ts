@@ -12,6 +12,7 @@ import { Client } from '../actors/client.js';
 import { parseMemoryLimit } from '../actors/memory-limit.js';
 import { NatsTransport, type NatsOptions } from '../actors/nats/transport.js';
 import { checkToken } from '../actors/nats/subjects.js';
+import type { DashboardOptions } from '../actors/dashboard/server.js';
 import { Scheduler } from '../actors/scheduler.js';
 import { Worker } from '../actors/worker.js';
 
@@ -87,25 +88,58 @@ function stopSignal(): Promise<string> {
 
 const log = (line: string) => console.error(`[shoal ${new Date().toISOString()}] ${line}`);
 
+/** The scheduler's dashboard flags: false for --no-dashboard, else where to listen. */
+export function dashboardOptions(v: { 'dashboard-port'?: string; 'dashboard-host'?: string; 'no-dashboard'?: boolean }): DashboardOptions | false {
+  if (v['no-dashboard']) {
+    if (v['dashboard-port'] !== undefined || v['dashboard-host'] !== undefined) {
+      throw new RangeError('--no-dashboard cannot be combined with --dashboard-port or --dashboard-host');
+    }
+    return false;
+  }
+  const p = v['dashboard-port'];
+  const host = v['dashboard-host'];
+  const port = p === undefined ? undefined : /^\d+$/.test(p) ? Number(p) : NaN;
+  if (port !== undefined && !(port <= 65535)) throw new RangeError(`--dashboard-port must be an integer from 0 to 65535 (0: any free port), got ${JSON.stringify(p)}`);
+  if (host === '') throw new RangeError("--dashboard-host must name an interface such as 127.0.0.1 or 0.0.0.0, got ''");
+  return { port, host };
+}
+
 export async function schedulerCommand(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { ...NATS_FLAGS, 'worker-ttl': { type: 'string' }, 'allowed-failures': { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      ...NATS_FLAGS, 'worker-ttl': { type: 'string' }, 'allowed-failures': { type: 'string' },
+      'dashboard-port': { type: 'string' }, 'dashboard-host': { type: 'string' }, 'no-dashboard': { type: 'boolean' }, help: { type: 'boolean' },
+    },
   });
   if (values.help) {
-    console.log(`usage: shoal scheduler [--worker-ttl MS] [--allowed-failures N]\n${NATS_HELP}`);
+    console.log(`usage: shoal scheduler [--worker-ttl MS] [--allowed-failures N] [--dashboard-port P] [--dashboard-host H | --no-dashboard]
+  --dashboard-port P   the status page's port (default 0: any free one; the URL is logged and shown by \`shoal info\`)
+  --dashboard-host H   interface it listens on (default 127.0.0.1; 0.0.0.0 exposes it, without login, to the network)
+  --no-dashboard       no status page
+${NATS_HELP}`);
     return 0;
   }
+  const dashboard = dashboardOptions(values);
   const nats = natsOptions(values);
   const transport = await NatsTransport.connect({ ...nats, name: 'shoal-scheduler' });
   const scheduler = new Scheduler(transport, 'scheduler', {
     workerTtlMs: positiveInt('--worker-ttl', values['worker-ttl'], 10_000),
     allowedFailures: positiveInt('--allowed-failures', values['allowed-failures'], 3),
   });
+  if (dashboard !== false) {
+    try {
+      log(`scheduler: dashboard at ${await scheduler.serveDashboard(dashboard)}`);
+    } catch (err) {
+      scheduler.close();
+      await transport.close();
+      throw err;
+    }
+  }
   log(`scheduler ${scheduler.schedulerId} serving cluster ${nats.cluster} at ${String(nats.servers)}`);
   const sig = await stopSignal();
   log(`scheduler: ${sig}; stopping`);
-  scheduler.close();
+  await scheduler.stop();
   await transport.close();
   return 0;
 }
@@ -169,6 +203,7 @@ export async function infoCommand(argv: string[], out: (line: string) => void = 
     const threads = id.workers.reduce((a, w) => a + w.nthreads, 0);
     out(`scheduler ${id.schedulerId} (cluster ${nats.cluster}), up ${(id.uptimeMs / 1000).toFixed(0)} s`);
     out(`${id.workers.length} worker(s), ${threads} thread(s); ${id.clients} client(s); ${id.tasks} task(s), ${id.processing} processing`);
+    out(`dashboard ${id.dashboardLink === '' ? 'off (the scheduler runs with --no-dashboard)' : id.dashboardLink}`);
     for (const w of id.workers) {
       out(`  ${w.id}  threads ${w.nthreads}  memory ${gb(w.memory)} / ${gb(w.memoryLimit)}  spilled ${gb(w.spilled)}  executing ${w.executing}  queued ${w.queued}  keys ${w.keys}${w.paused ? '  PAUSED' : ''}`);
     }

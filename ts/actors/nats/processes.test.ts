@@ -27,6 +27,11 @@ test('Client.local({ processes: true }) runs work in worker processes and close(
     assert.equal(results.at(-1), 780);
     const used = new Set(results.slice(0, 40).map((r) => (r as { workerId: string }).workerId));
     assert.deepEqual([...used].sort(), ['worker-local0', 'worker-local1']);
+    // The scheduler process serves the dashboard; its Identity told this client where.
+    assert.match(client.dashboardLink, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    const status = await (await fetch(new URL('api/status', client.dashboardLink))).json() as { workers: Array<{ id: string }>; throughput: { finished: number } };
+    assert.deepEqual(status.workers.map((w) => w.id).sort(), ['worker-local0', 'worker-local1']);
+    assert.equal(status.throughput.finished, 81);
   } finally {
     await client.close();
   }

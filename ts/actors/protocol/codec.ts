@@ -122,12 +122,13 @@ function encodeBody(b: B, m: Msg): number {
       return P.KeysUpdate.createKeysUpdate(b, mem, err);
     }
     case 'Progress': return P.Progress.createProgress(b, big(m.total), big(m.finished), big(m.erred), big(m.processing));
-    case 'Welcome': return P.Welcome.createWelcome(b, str(b, m.schedulerId), m.reset);
+    case 'Welcome': return P.Welcome.createWelcome(b, str(b, m.schedulerId), m.reset, str(b, m.dashboardLink));
     case 'Identify': return P.Identify.createIdentify(b, m.requestId, str(b, m.replyTo));
     case 'Identity': {
       const ws = tables(b, m.workers.map((w) => P.WorkerInfo.createWorkerInfo(b, str(b, w.id), w.nthreads, big(w.memoryLimit), big(w.memory),
         big(w.spilled), w.executing, w.queued, w.paused, big(w.keys))));
-      return P.Identity.createIdentity(b, m.requestId, str(b, m.schedulerId), ws, m.clients, big(m.tasks), big(m.processing), big(m.uptimeMs));
+      return P.Identity.createIdentity(b, m.requestId, str(b, m.schedulerId), ws, m.clients, big(m.tasks), big(m.processing), big(m.uptimeMs),
+        str(b, m.dashboardLink));
     }
     case 'Retire': return P.Retire.createRetire(b, str(b, m.workerId));
   }
@@ -269,7 +270,7 @@ function decodeBody(type: P.Message, env: P.Envelope): Msg {
     }
     case P.Message.Welcome: {
       const m = env.message(new P.Welcome()) as P.Welcome;
-      return { type: 'Welcome', schedulerId: s(m.schedulerId(), 'schedulerId'), reset: m.reset() };
+      return { type: 'Welcome', schedulerId: s(m.schedulerId(), 'schedulerId'), reset: m.reset(), dashboardLink: m.dashboardLink() ?? '' };
     }
     case P.Message.Identify: {
       const m = env.message(new P.Identify()) as P.Identify;
@@ -278,7 +279,7 @@ function decodeBody(type: P.Message, env: P.Envelope): Msg {
     case P.Message.Identity: {
       const m = env.message(new P.Identity()) as P.Identity;
       return { type: 'Identity', requestId: m.requestId(), schedulerId: m.schedulerId() ?? '', clients: m.clients(), tasks: num(m.tasks()),
-        processing: num(m.processing()), uptimeMs: num(m.uptimeMs()),
+        processing: num(m.processing()), uptimeMs: num(m.uptimeMs()), dashboardLink: m.dashboardLink() ?? '',
         workers: list(m.workersLength(), (i) => { const w = m.workers(i)!; return { id: s(w.id(), 'WorkerInfo.id'), nthreads: w.nthreads(),
           memoryLimit: num(w.memoryLimit()), memory: num(w.memory()), spilled: num(w.spilled()), executing: w.executing(), queued: w.queued(),
           paused: w.paused(), keys: num(w.keys()) }; }) };

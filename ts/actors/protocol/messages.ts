@@ -45,9 +45,9 @@ export type Msg =
   | { type: 'StealResponse'; workerId: string; stolen: string[] }
   | { type: 'KeysUpdate'; memory: KeyInMemory[]; erred: KeyErred[] }
   | { type: 'Progress'; total: number; finished: number; erred: number; processing: number }
-  | { type: 'Welcome'; schedulerId: string; reset: boolean }
+  | { type: 'Welcome'; schedulerId: string; reset: boolean; dashboardLink: string }
   | { type: 'Identify'; requestId: number; replyTo: string }
-  | { type: 'Identity'; requestId: number; schedulerId: string; workers: WorkerInfo[]; clients: number; tasks: number; processing: number; uptimeMs: number }
+  | { type: 'Identity'; requestId: number; schedulerId: string; workers: WorkerInfo[]; clients: number; tasks: number; processing: number; uptimeMs: number; dashboardLink: string }
   | { type: 'Retire'; workerId: string };
 
 export type MsgType = Msg['type'];

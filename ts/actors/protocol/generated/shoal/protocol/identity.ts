@@ -68,8 +68,15 @@ uptimeMs():bigint {
   return offset ? this.bb!.readInt64(this.bb_pos + offset) : BigInt('0');
 }
 
+dashboardLink():string|null
+dashboardLink(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+dashboardLink(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 18);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startIdentity(builder:flatbuffers.Builder) {
-  builder.startObject(7);
+  builder.startObject(8);
 }
 
 static addRequestId(builder:flatbuffers.Builder, requestId:number) {
@@ -112,12 +119,16 @@ static addUptimeMs(builder:flatbuffers.Builder, uptimeMs:bigint) {
   builder.addFieldInt64(6, uptimeMs, BigInt('0'));
 }
 
+static addDashboardLink(builder:flatbuffers.Builder, dashboardLinkOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(7, dashboardLinkOffset, 0);
+}
+
 static endIdentity(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
 }
 
-static createIdentity(builder:flatbuffers.Builder, requestId:number, schedulerIdOffset:flatbuffers.Offset, workersOffset:flatbuffers.Offset, clients:number, tasks:bigint, processing:bigint, uptimeMs:bigint):flatbuffers.Offset {
+static createIdentity(builder:flatbuffers.Builder, requestId:number, schedulerIdOffset:flatbuffers.Offset, workersOffset:flatbuffers.Offset, clients:number, tasks:bigint, processing:bigint, uptimeMs:bigint, dashboardLinkOffset:flatbuffers.Offset):flatbuffers.Offset {
   Identity.startIdentity(builder);
   Identity.addRequestId(builder, requestId);
   Identity.addSchedulerId(builder, schedulerIdOffset);
@@ -126,6 +137,7 @@ static createIdentity(builder:flatbuffers.Builder, requestId:number, schedulerId
   Identity.addTasks(builder, tasks);
   Identity.addProcessing(builder, processing);
   Identity.addUptimeMs(builder, uptimeMs);
+  Identity.addDashboardLink(builder, dashboardLinkOffset);
   return Identity.endIdentity(builder);
 }
 }

@@ -35,8 +35,15 @@ reset():boolean {
   return offset ? !!this.bb!.readInt8(this.bb_pos + offset) : false;
 }
 
+dashboardLink():string|null
+dashboardLink(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+dashboardLink(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 8);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startWelcome(builder:flatbuffers.Builder) {
-  builder.startObject(2);
+  builder.startObject(3);
 }
 
 static addSchedulerId(builder:flatbuffers.Builder, schedulerIdOffset:flatbuffers.Offset) {
@@ -47,16 +54,21 @@ static addReset(builder:flatbuffers.Builder, reset:boolean) {
   builder.addFieldInt8(1, +reset, +false);
 }
 
+static addDashboardLink(builder:flatbuffers.Builder, dashboardLinkOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(2, dashboardLinkOffset, 0);
+}
+
 static endWelcome(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   builder.requiredField(offset, 4) // scheduler_id
   return offset;
 }
 
-static createWelcome(builder:flatbuffers.Builder, schedulerIdOffset:flatbuffers.Offset, reset:boolean):flatbuffers.Offset {
+static createWelcome(builder:flatbuffers.Builder, schedulerIdOffset:flatbuffers.Offset, reset:boolean, dashboardLinkOffset:flatbuffers.Offset):flatbuffers.Offset {
   Welcome.startWelcome(builder);
   Welcome.addSchedulerId(builder, schedulerIdOffset);
   Welcome.addReset(builder, reset);
+  Welcome.addDashboardLink(builder, dashboardLinkOffset);
   return Welcome.endWelcome(builder);
 }
 }
