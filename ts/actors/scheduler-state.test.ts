@@ -1,7 +1,7 @@
 /** The scheduler state machine as plain data: events in, instructions out, no I/O. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SchedulerState, type Instruction, type NewTask } from './scheduler-state.js';
+import { RECENT_ERRORS, SchedulerState, type Instruction, type NewTask } from './scheduler-state.js';
 
 const task = (key: string, deps: string[] = [], priority = 0, retries = 0): NewTask => ({ key, op: 'op', deps, priority, retries, payload: null });
 const of = <T extends Instruction['type']>(out: Instruction[], type: T) => out.filter((i): i is Extract<Instruction, { type: T }> => i.type === type);
@@ -140,4 +140,29 @@ test('once results prove small, more tasks are sent ahead per thread', () => {
   assert.deepEqual(computed(s.drain()), ['w1:t0'], 'one ahead while result sizes are unknown');
   s.taskFinished('w1', 't0', 8, 'number');
   assert.equal(computed(s.drain()).length, 4, 'four ahead once results are small');
+});
+
+test('the dashboard counters: finished tasks, and errors listed once each where they start (bounded)', () => {
+  const s = new SchedulerState({ saturation: 100 });
+  s.addWorker('w1', 1, 1e9);
+  s.updateGraph('c', [task('ok'), task('bad', [], 0, 1), task('child', ['bad']), task('grandchild', ['child'])], ['ok', 'grandchild']);
+  s.drain();
+  s.taskFinished('w1', 'ok', 8, 'number');
+  s.taskErred('w1', 'bad', { errorType: 'ValueError', message: 'm', stack: '' }, false);
+  assert.equal(s.erredTotal, 0, 'a retried failure is not (yet) an error');
+  s.taskErred('w1', 'bad', { errorType: 'ValueError', message: 'm2', stack: '' }, false);
+  assert.equal(s.finishedTotal, 1);
+  assert.equal(s.erredTotal, 1, 'the dependents inherit the error; it is counted once');
+  assert.deepEqual(s.recentErrors, [{ key: 'bad', errorType: 'ValueError', message: 'm2', workerId: 'w1' }]);
+  // A new task on an erred input inherits the error: not listed again.
+  s.updateGraph('c', [task('late', ['bad'])], ['late']);
+  assert.equal(s.recentErrors.length, 1);
+  for (let i = 0; i < RECENT_ERRORS + 5; i++) {
+    s.updateGraph('c', [task(`f${i}`)], [`f${i}`]);
+    s.taskErred('w1', `f${i}`, { errorType: 'E', message: String(i), stack: '' }, false);
+  }
+  assert.equal(s.erredTotal, RECENT_ERRORS + 6);
+  assert.equal(s.recentErrors.length, RECENT_ERRORS);
+  assert.equal(s.recentErrors.at(-1)!.key, `f${RECENT_ERRORS + 4}`, 'newest last, oldest dropped');
+  assert.equal(s.recentErrors[0]!.key, 'f5');
 });
