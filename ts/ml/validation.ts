@@ -105,7 +105,7 @@ export function toVector(name: string, y: unknown, options: { allowNonFinite?: b
   } else if (Array.isArray(y) || ArrayBuffer.isView(y)) {
     const a = y as ArrayLike<unknown>;
     if (a.length > 0 && Array.isArray(a[0])) throw new TypeError(`${name}: expected a 1-D target, got a 2-D array`);
-    v = y instanceof Float64Array ? y : Float64Array.from(a as ArrayLike<number>, (x) => (typeof x === 'boolean' ? Number(x) : x));
+    v = y instanceof Float64Array ? y : Float64Array.from(a as ArrayLike<number>, (x) => (typeof x === 'boolean' || typeof x === 'bigint' ? Number(x) : x));
   } else {
     throw new TypeError(`${name}: expected an array of numbers, a typed array, a { data, shape } chunk or an Arrow Table, got ${describe(y)}`);
   }
