@@ -1,0 +1,350 @@
+/**
+ * Adaptive hyper-parameter search for estimators with `partialFit`, as
+ * Dask-ML's SuccessiveHalvingSearchCV and HyperbandSearchCV (Li et al. 2018,
+ * "Hyperband", JMLR): many models start, each trained a little; the best
+ * fraction 1/aggressiveness continue with aggressiveness times more training,
+ * and so on. Hyperband runs several such brackets side by side, from many
+ * models trained briefly to few models trained fully, so it needs no guess of
+ * how early a model's promise shows.
+ *
+ * One "partial fit call" is one `partialFit` on one block of the training data
+ * (blocks visited in turn), as in Dask-ML. The data is split once into a
+ * training part (left on the workers, block-wise) and a test part held in
+ * memory for scoring (Dask-ML holds it in memory too). On a cluster every
+ * partial fit call is a task (`ml.incremental.step`), chained per model so the
+ * models of a round train in parallel; the models travel as model-file bytes.
+ * Without a client the same schedule runs on this thread.
+ */
+import { ref, type TaskSpec } from '../../actors/graph.js';
+import { Client, getClient } from '../../actors/client.js';
+import { fromArray } from '../../collections/array/create.js';
+import { computeKeys } from '../../collections/graph/compute.js';
+import { mergeLayers, tokenize, withLayer } from '../../collections/graph/layers.js';
+import { BaseEstimator, checkParam, type Params } from '../base.js';
+import { ArrayData } from '../chunked.js';
+import { asLazyArray, DataFrame, frameToArray, ShoalArray } from '../collections-bridge.js';
+import { modelFromBytes } from '../persistence.js';
+import { estimatorKind, registerEstimator, registeredName, type EstimatorClass } from '../registry.js';
+import { toMatrix, type Matrix, type MatrixLike } from '../validation.js';
+import { partialFitStep } from '../wrappers-ops.js';
+import { checkSpace, copySpace, sampleCandidates, type ParamDistributions } from './param-grid.js';
+import { getScorer, type Scorer, type Targets } from './scoring.js';
+import { seededRandom, trainTestSplit } from './split.js';
+import '../linear_model/glm-ops.js'; // label discovery on collections
+
+type PartialFittable = BaseEstimator<Params> & { partialFit(X: unknown, y: unknown, o?: unknown): Promise<unknown> };
+
+/** One model's life: its hyper-parameters, how far it trained, its latest score. */
+interface Model {
+  id: number;
+  bracket: number;
+  params: Params;
+  bytes: Uint8Array | null;
+  calls: number;
+  score: number;
+}
+
+export interface IncrementalSearchOptions {
+  /** fraction of the rows held out for scoring (default 0.15, as Dask-ML) */
+  testSize: number;
+  /** a scorer name (see scoring.ts) or null: the estimator's own score */
+  scoring: string | null;
+  randomState: number;
+  /** where the partial fits run: a Client, 'local', or null for the active client if any */
+  scheduler: Client | 'local' | null;
+}
+
+export interface SuccessiveHalvingParams extends IncrementalSearchOptions, Record<string, unknown> {
+  estimator: PartialFittable | null;
+  parameters: ParamDistributions | ParamDistributions[] | null;
+  nInitialParameters: number;
+  nInitialIter: number;
+  maxIter: number;
+  aggressiveness: number;
+}
+
+export interface HyperbandParams extends IncrementalSearchOptions, Record<string, unknown> {
+  estimator: PartialFittable | null;
+  parameters: ParamDistributions | ParamDistributions[] | null;
+  maxIter: number;
+  aggressiveness: number;
+}
+
+const SEARCH_DEFAULTS: IncrementalSearchOptions = { testSize: 0.15, scoring: null, randomState: 0, scheduler: null };
+
+/** The training blocks, the test part and how to advance models on them. */
+class Trainer {
+  private rounds = 0;
+  constructor(
+    readonly name: string,
+    readonly baseParams: Params,
+    readonly blocks: { X: ShoalArray; y: ShoalArray } | { X: Matrix; y: Float64Array | string[] },
+    readonly test: { X: Matrix; y: Targets },
+    readonly options: Record<string, unknown>,
+    readonly client: Client | null,
+    readonly scorer: Scorer | null,
+  ) {}
+
+  get numBlocks(): number {
+    return 'numChunks' in this.blocks.X ? this.blocks.X.numChunks : 1;
+  }
+
+  /** Trains each model to `targets[i]` partial fit calls (block after block), then scores it. */
+  async advance(models: Model[], targets: number[]): Promise<void> {
+    const work = models.map((m, i) => ({ m, steps: targets[i] - m.calls })).filter((w) => w.steps > 0);
+    if (work.length === 0) return;
+    if (this.client !== null && this.blocks.X instanceof ShoalArray) {
+      const { X, y } = this.blocks as { X: ShoalArray; y: ShoalArray };
+      const token = tokenize('hyperband', X.keys, ++this.rounds, Math.random());
+      const tasks = new Map<string, TaskSpec>();
+      const finals: string[] = [];
+      for (const { m, steps } of work) {
+        let prev: string | null = null;
+        for (let s = 0; s < steps; s++) {
+          const block = (m.calls + s) % X.numChunks;
+          const key = `hyperband-${token}-${m.id}-${m.calls + s}`;
+          tasks.set(key, { op: 'ml.incremental.step', args: [ref(X.keys[block]), ref(y.keys[block]), prev === null ? m.bytes : ref(prev), this.name, { ...this.baseParams, ...m.params }, this.options] });
+          prev = key;
+        }
+        finals.push(prev!);
+      }
+      const out = (await computeKeys(withLayer([mergeLayers(X.layers, y.layers)], `hyperband-${token}`, tasks), finals)) as Uint8Array[];
+      work.forEach(({ m }, i) => (m.bytes = out[i]));
+    } else {
+      const { X, y } = this.blocks as { X: Matrix; y: Float64Array | string[] };
+      for (const { m, steps } of work) {
+        for (let s = 0; s < steps; s++) {
+          m.bytes = await partialFitStep(X, { data: y as unknown as Float64Array, shape: [y.length] }, m.bytes, this.name, { ...this.baseParams, ...m.params }, this.options);
+        }
+      }
+    }
+    for (const { m, steps } of work) {
+      m.calls += steps;
+      const est = modelFromBytes(m.bytes!) as unknown as { score(X: Matrix, y: Targets): Promise<number> | number };
+      m.score = Number(this.scorer === null ? await est.score(this.test.X, this.test.y) : await this.scorer(est, this.test.X, this.test.y));
+    }
+  }
+}
+
+/** Successive halving from `n` models trained `r` calls each, then the best n/η to rη calls, n/η² to rη², … while rηᵏ ≤ maxIter. */
+async function successiveHalving(trainer: Trainer, models: Model[], r: number, eta: number, maxIter: number, decisions: number[]): Promise<void> {
+  const n = models.length;
+  let active = models;
+  for (let k = 0; ; k++) {
+    const keep = Math.floor(n * eta ** -k);
+    const target = Math.round(r * eta ** k);
+    // as Dask-ML: no round past maxIter calls (the last round may stop short of it)
+    if (keep < 1 || target > maxIter) break;
+    // the best `keep` of the models still running (stable: ties keep the earlier model)
+    active = [...active].sort((a, b) => b.score - a.score || a.id - b.id).slice(0, keep);
+    await trainer.advance(active, active.map(() => target));
+    decisions.push(target);
+  }
+}
+
+abstract class BaseIncrementalSearch<P extends HyperbandParams | SuccessiveHalvingParams> extends BaseEstimator<P> {
+  /** one row per model: `model_id`, `bracket`, `params`, `param_<name>`, `partial_fit_calls`, `test_score`, `rank_test_score` */
+  cvResults_?: Record<string, unknown[]>;
+  bestParams_?: Params;
+  bestScore_?: number;
+  bestIndex_?: number;
+  /** the best model as trained (not refit), as Dask-ML */
+  bestEstimator_?: PartialFittable;
+  /** models and partial fit calls in all and per bracket, with each bracket's decision points */
+  metadata_?: { nModels: number; partialFitCalls: number; brackets: Array<{ bracket: number; nModels: number; partialFitCalls: number; decisions: number[] }> };
+
+  get isFitted(): boolean { return this.bestEstimator_ !== undefined; }
+
+  override getParams(): P {
+    const p = { ...this.params };
+    const e = p.estimator as unknown as { clone?: () => unknown } | null;
+    if (e !== null && typeof e?.clone === 'function') (p as Record<string, unknown>).estimator = e.clone();
+    (p as Record<string, unknown>).parameters = copySpace(p.parameters);
+    return p;
+  }
+
+  /** The brackets to run: [models, initial calls] each, highest bracket first. */
+  protected abstract plan(): Array<{ bracket: number; n: number; r: number }>;
+
+  protected validateCommon(): void {
+    const p = this.params;
+    const E = this.constructor.name;
+    const est = p.estimator;
+    checkParam(E, 'estimator', est === null ? null : est.constructor.name, est !== null && typeof (est as { partialFit?: unknown }).partialFit === 'function', 'an estimator with partialFit');
+    if (registeredName(est!) === undefined) throw new TypeError(`${E}: ${est!.constructor.name} is not a registered estimator class (registerEstimator), so it cannot be rebuilt from its model file`);
+    checkParam(E, 'parameters', p.parameters, p.parameters !== null, 'parameter lists or distributions');
+    checkSpace(E, 'parameters', p.parameters, true);
+    checkParam(E, 'maxIter', p.maxIter, Number.isInteger(p.maxIter) && p.maxIter >= 1, 'an integer ≥ 1');
+    checkParam(E, 'aggressiveness', p.aggressiveness, typeof p.aggressiveness === 'number' && p.aggressiveness > 1, 'a number > 1');
+    checkParam(E, 'testSize', p.testSize, typeof p.testSize === 'number' && p.testSize > 0 && p.testSize < 1, 'a fraction in (0, 1)');
+    checkParam(E, 'randomState', p.randomState, Number.isInteger(p.randomState), 'an integer');
+    checkParam(E, 'scoring', p.scoring, p.scoring === null || typeof p.scoring === 'string', 'a scorer name or null');
+  }
+
+  /** Splits the data, runs every bracket (side by side) and keeps the best model. */
+  async fit(X: MatrixLike | ShoalArray | DataFrame, y: unknown): Promise<this> {
+    this.validate();
+    const p = this.params;
+    const est = p.estimator!;
+    const name = registeredName(est)!;
+    const client = p.scheduler === 'local' ? null : p.scheduler instanceof Client ? p.scheduler : tryClient();
+    const scorer = p.scoring === null ? null : getScorer(p.scoring);
+    const { blocks, test, classes } = await this.split(X, y, client);
+    const options: Record<string, unknown> = estimatorKind(est) === 'classifier' ? { classes } : {};
+    const trainer = new Trainer(name, est.getParams(), blocks, test, options, client, scorer);
+    const spaces = checkSpace(this.constructor.name, 'parameters', p.parameters, true) as ParamDistributions[];
+    let nextId = 0;
+    const all: Model[] = [];
+    const brackets = this.plan().map(({ bracket, n, r }) => {
+      const params = sampleCandidates(spaces, n, seededRandom(p.randomState + bracket), () => {});
+      const models = params.map((ps) => ({ id: nextId++, bracket, params: ps, bytes: null, calls: 0, score: -Infinity }));
+      all.push(...models);
+      return { bracket, models, r, decisions: [] as number[] };
+    });
+    await Promise.all(brackets.map((b) => successiveHalving(trainer, b.models, b.r, p.aggressiveness, p.maxIter, b.decisions)));
+
+    const order = [...all].sort((a, b) => b.score - a.score || a.id - b.id);
+    const rank = new Map<number, number>();
+    order.forEach((m, i) => rank.set(m.id, i > 0 && m.score === order[i - 1].score ? rank.get(order[i - 1].id)! : i + 1));
+    const names = [...new Set(all.flatMap((m) => Object.keys(m.params)))];
+    this.cvResults_ = {
+      model_id: all.map((m) => m.id),
+      bracket: all.map((m) => m.bracket),
+      params: all.map((m) => m.params),
+      ...Object.fromEntries(names.map((k) => [`param_${k}`, all.map((m) => m.params[k])])),
+      partial_fit_calls: all.map((m) => m.calls),
+      test_score: all.map((m) => m.score),
+      rank_test_score: all.map((m) => rank.get(m.id)!),
+    };
+    const best = order[0];
+    this.bestIndex_ = all.indexOf(best);
+    this.bestParams_ = best.params;
+    this.bestScore_ = best.score;
+    this.bestEstimator_ = modelFromBytes(best.bytes!) as PartialFittable;
+    this.metadata_ = {
+      nModels: all.length,
+      partialFitCalls: all.reduce((a, m) => a + m.calls, 0),
+      brackets: brackets.map((b) => ({ bracket: b.bracket, nModels: b.models.length, partialFitCalls: b.models.reduce((a, m) => a + m.calls, 0), decisions: b.decisions })),
+    };
+    return this;
+  }
+
+  protected validate(): void {
+    this.validateCommon();
+  }
+
+  /** Training blocks (on the workers with a client) and the in-memory test part; the classes of y. */
+  private async split(X: MatrixLike | ShoalArray | DataFrame, y: unknown, client: Client | null) {
+    const p = this.params;
+    let XA = asLazyArray(X);
+    let yA = y instanceof DataFrame ? frameToArray(y).col(0) : y instanceof ShoalArray ? y : null;
+    if (XA === null) {
+      // in memory: cut rows into train and test here; the train part becomes one block
+      const m = toMatrix('X', X);
+      const labels = Array.isArray(y) || ArrayBuffer.isView(y) ? Array.from(y as ArrayLike<number | string>) : null;
+      if (labels === null) throw new TypeError('y: expected an array of targets (or a shoal Array with X a collection)');
+      if (labels.length !== m.shape[0]) throw new RangeError(`X and y: expected the same number of samples, got ${m.shape[0]} and ${labels.length}`);
+      const classes = typeof labels[0] === 'string' ? [...new Set(labels as string[])].sort() : [...new Set(labels as number[])].sort((a, b) => a - b);
+      const order = Array.from({ length: m.shape[0] }, (_, i) => i);
+      const rand = seededRandom(p.randomState);
+      for (let i = order.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
+      const nTest = Math.ceil(p.testSize * order.length);
+      const pick = (idx: number[]) => ({
+        X: { data: Float64Array.from(idx.flatMap((i) => Array.from(m.data.subarray(i * m.shape[1], (i + 1) * m.shape[1])))), shape: [idx.length, m.shape[1]] as [number, number] },
+        y: typeof labels[0] === 'string' ? idx.map((i) => labels[i] as string) : Float64Array.from(idx, (i) => labels[i] as number),
+      });
+      const train = pick(order.slice(nTest));
+      const test = pick(order.slice(0, nTest));
+      if (client !== null && typeof labels[0] !== 'string') {
+        // on the cluster: the train part as a one-block Array persisted on a worker
+        XA = await fromArray(train.X.data, { shape: train.X.shape }).persist({ wait: true });
+        yA = await fromArray(train.y as Float64Array, { shape: [train.y.length] }).persist({ wait: true });
+        return { blocks: { X: XA, y: yA as ShoalArray }, test, classes };
+      }
+      return { blocks: train, test, classes };
+    }
+    if (!(yA instanceof ShoalArray)) throw new TypeError('y: with X a shoal Array or DataFrame, y must be one too (chunked like X)');
+    if (client === null) throw new TypeError(`${this.constructor.name}: a shoal collection needs a running client (Client.local or Client.connect)`);
+    const classes = await new ArrayData(yA).reduce<number[]>('ml.glm.labelSet', () => [], 'ml.glm.labelSetCombine');
+    const [Xtr, Xte, ytr, yte] = trainTestSplit([XA, yA], { testSize: p.testSize, randomState: p.randomState }) as ShoalArray[];
+    const [XtrP, ytrP] = await Promise.all([Xtr.persist({ wait: true }), ytr.persist({ wait: true })]);
+    const [xt, yt] = await Promise.all([Xte.compute(), yte.compute()]);
+    return {
+      blocks: { X: XtrP, y: ytrP },
+      test: { X: { data: Float64Array.from(xt.data), shape: [xt.shape[0], xt.shape[1] ?? 1] as [number, number] }, y: Float64Array.from(yt.data) },
+      classes,
+    };
+  }
+
+  predict(X: unknown): unknown {
+    this.checkFitted('predict');
+    return (this.bestEstimator_ as unknown as { predict(X: unknown): unknown }).predict(X);
+  }
+
+  predictProba(X: unknown): unknown {
+    this.checkFitted('predictProba');
+    return (this.bestEstimator_ as unknown as { predictProba(X: unknown): unknown }).predictProba(X);
+  }
+
+  async score(X: unknown, y: unknown): Promise<number> {
+    this.checkFitted('score');
+    const scorer = this.params.scoring === null ? null : getScorer(this.params.scoring);
+    const est = this.bestEstimator_ as unknown as { score(X: unknown, y: unknown): Promise<number> };
+    return scorer === null ? est.score(X, y) : Number(await scorer(est, toMatrix('X', X), y as Targets));
+  }
+}
+
+function tryClient(): Client | null {
+  try {
+    return getClient();
+  } catch {
+    return null;
+  }
+}
+
+/** Dask-ML's SuccessiveHalvingSearchCV: one bracket of successive halving. */
+export class SuccessiveHalvingSearchCV extends BaseIncrementalSearch<SuccessiveHalvingParams> {
+  constructor(params: Partial<SuccessiveHalvingParams>);
+  constructor(estimator: PartialFittable, parameters: ParamDistributions | ParamDistributions[], options?: Partial<Omit<SuccessiveHalvingParams, 'estimator' | 'parameters'>>);
+  constructor(a: unknown, parameters?: ParamDistributions | ParamDistributions[], options: Partial<SuccessiveHalvingParams> = {}) {
+    const given = parameters === undefined ? (a as Partial<SuccessiveHalvingParams>) : { ...options, estimator: a as PartialFittable, parameters };
+    super({ ...SEARCH_DEFAULTS, estimator: null, parameters: null, nInitialParameters: 10, nInitialIter: 1, maxIter: 100, aggressiveness: 3 }, given);
+  }
+
+  protected override validate(): void {
+    this.validateCommon();
+    const p = this.params;
+    checkParam('SuccessiveHalvingSearchCV', 'nInitialParameters', p.nInitialParameters, Number.isInteger(p.nInitialParameters) && p.nInitialParameters >= 1, 'an integer ≥ 1');
+    checkParam('SuccessiveHalvingSearchCV', 'nInitialIter', p.nInitialIter, Number.isInteger(p.nInitialIter) && p.nInitialIter >= 1, 'an integer ≥ 1');
+  }
+
+  protected plan() {
+    return [{ bracket: 0, n: this.params.nInitialParameters, r: this.params.nInitialIter }];
+  }
+}
+
+/** Dask-ML's HyperbandSearchCV: brackets of successive halving from Li et al.'s schedule. */
+export class HyperbandSearchCV extends BaseIncrementalSearch<HyperbandParams> {
+  constructor(params: Partial<HyperbandParams>);
+  constructor(estimator: PartialFittable, parameters: ParamDistributions | ParamDistributions[], options?: Partial<Omit<HyperbandParams, 'estimator' | 'parameters'>>);
+  constructor(a: unknown, parameters?: ParamDistributions | ParamDistributions[], options: Partial<HyperbandParams> = {}) {
+    const given = parameters === undefined ? (a as Partial<HyperbandParams>) : { ...options, estimator: a as PartialFittable, parameters };
+    super({ ...SEARCH_DEFAULTS, estimator: null, parameters: null, maxIter: 81, aggressiveness: 3 }, given);
+  }
+
+  /** s_max = ⌊log_η R⌋; bracket s starts ⌈(s_max + 1)·η^s/(s + 1)⌉ models at ⌊R·η^−s⌋ calls (Dask-ML's numbers). */
+  protected plan() {
+    const R = this.params.maxIter;
+    const eta = this.params.aggressiveness;
+    const sMax = Math.floor(Math.log(R) / Math.log(eta));
+    const out = [];
+    for (let s = sMax; s >= 0; s--) {
+      out.push({ bracket: s, n: Math.ceil(((sMax + 1) * eta ** s) / (s + 1)), r: Math.floor(R * eta ** -s) });
+    }
+    return out;
+  }
+}
+
+// Registered as meta-estimators, so a fitted search saves and loads (persistence.ts).
+registerEstimator('HyperbandSearchCV', HyperbandSearchCV as unknown as EstimatorClass, 'meta');
+registerEstimator('SuccessiveHalvingSearchCV', SuccessiveHalvingSearchCV as unknown as EstimatorClass, 'meta');
