@@ -16,7 +16,7 @@ import { ProcessCluster } from './process-cluster.js';
 import { ProgressBar, ProgressFeed, type ProgressSnapshot } from './progress.js';
 import type { DataItem, Msg, MsgOf, TaskDef, WireArg } from './protocol/messages.js';
 import { decodeValue, encodeValue } from './serialize.js';
-import type { Transport } from './transport.js';
+import type { BlobStore, Transport } from './transport.js';
 import { NatsTransport, type NatsOptions } from './nats/transport.js';
 
 /** How to reach a cluster over NATS (see `shoal scheduler`). */
@@ -28,6 +28,8 @@ export interface ConnectOptions extends Omit<NatsOptions, 'servers'> {
 }
 
 const BUILTINS = new URL('../builtins.js', import.meta.url).href;
+/** A broadcast scatter of at least this many bytes goes through the cluster's blob store, where there is one. */
+const BROADCAST_STORE_BYTES = 1 << 20;
 
 export interface ComputeOptions {
   /** Show a terminal progress bar (stderr) until the wanted keys are done (compute and persist). */
@@ -450,8 +452,7 @@ export class Client extends Actor implements FutureOwner {
     });
     const futures = keys.map((k) => new Future(this, this.stateOf(k)));
     let refusedBroadcasts = 0;
-    const put = async (w: string, idx: number[], tried: Set<string>): Promise<void> => {
-      tried.add(w);
+    const encodeItems = (idx: number[]) => {
       const attachments: ArrayBufferView[] = [];
       const items: DataItem[] = idx.map((i) => {
         const enc = encodeValue(values[i]);
@@ -459,6 +460,28 @@ export class Client extends Actor implements FutureOwner {
         attachments.push(...enc.buffers);
         return { key: keys[i]!, value: { header: enc.header, buffers: enc.buffers.map((_, j) => first + j) } };
       });
+      return { items, attachments };
+    };
+    // A large broadcast is written once to the cluster's blob store (NATS: a JetStream
+    // object store) and every worker reads it there, instead of one copy per worker.
+    let stored: { name: string; store: BlobStore } | undefined;
+    if (options.broadcast && placements.size > 1) {
+      const store = (await this.endpoint.blobStore?.()) ?? null;
+      const all = encodeItems(values.map((_, i) => i));
+      const bytes = all.attachments.reduce((a, b) => a + b.byteLength, 0);
+      if (store !== null && bytes >= BROADCAST_STORE_BYTES) {
+        const name = `${keys[0]}-${Math.random().toString(36).slice(2)}`;
+        try {
+          await store.put(name, all.attachments);
+          stored = { name, store };
+        } catch (err) {
+          this.log(`scatter: could not write the broadcast to the blob store (${(err as Error).message}); sending it to each worker`);
+        }
+      }
+    }
+    const put = async (w: string, idx: number[], tried: Set<string>, viaStore = stored !== undefined): Promise<void> => {
+      tried.add(w);
+      const { items, attachments } = viaStore ? { items: encodeItems(idx).items, attachments: [] } : encodeItems(idx);
       const ack = await this.hold(() => new Promise<MsgOf<'PutDataAck'>>((resolve, reject) => {
         const requestId = ++this.requestCounter;
         this.requests.set(requestId, (m) => resolve(m as MsgOf<'PutDataAck'>));
@@ -467,11 +490,17 @@ export class Client extends Actor implements FutureOwner {
           this.requests.delete(requestId);
           reject(new Error(`scatter: worker ${w} was lost before it acknowledged the data`));
         });
-        if (!this.send(w, { type: 'PutData', requestId, replyTo: this.address, items }, newStimulusId('scatter'), attachments)) {
+        const msg: Msg = viaStore ? { type: 'PutData', requestId, replyTo: this.address, items, stored: stored!.name } : { type: 'PutData', requestId, replyTo: this.address, items };
+        if (!this.send(w, msg, newStimulusId('scatter'), attachments)) {
           this.requests.delete(requestId);
           reject(new Error(`scatter: worker ${w} is gone`));
         }
       }));
+      if (ack.refused === true && viaStore) {
+        // It could not read the blob store: send it the data itself.
+        tried.delete(w);
+        return put(w, idx, tried, false);
+      }
       if (ack.refused === true) {
         // The worker is leaving the cluster: a broadcast just skips it, a
         // single placement moves to a worker not yet tried.
@@ -485,7 +514,12 @@ export class Client extends Actor implements FutureOwner {
       }
       this.send(this.schedulerAddress, { type: 'AddKeys', clientId: this.address, keys: idx.map((i) => keys[i]!), workers: [w], nbytes: ack.nbytes }, newStimulusId('scatter'));
     };
-    await Promise.all([...placements].map(([w, idx]) => put(w, idx, new Set())));
+    try {
+      await Promise.all([...placements].map(([w, idx]) => put(w, idx, new Set())));
+    } finally {
+      // every worker has its copy (or failed): the stored one is no longer needed
+      if (stored !== undefined) await stored.store.delete(stored.name).catch(() => {});
+    }
     if (options.broadcast && placements.size > 0 && refusedBroadcasts === placements.size) throw new Error('scatter: every worker refused the data (they are all leaving the cluster)');
     return many ? futures : futures[0]!;
   }

@@ -20,7 +20,22 @@ export interface Endpoint {
   onPeerLost(fn: (address: string) => void): void;
   /** Called after the connection was lost and came back: messages in flight may be gone. */
   onReconnect?(fn: () => void): void;
+  /**
+   * A store every actor of the cluster can read, for data sent to many
+   * (a broadcast scatter): written once, read by each. Null or absent where
+   * the transport has none (in-process, or a NATS server without JetStream).
+   */
+  blobStore?(): Promise<BlobStore | null>;
   close(): void;
+}
+
+/** Named blobs shared by a cluster's actors (NATS: a JetStream object store). */
+export interface BlobStore {
+  /** Stores `buffers` under `name`. */
+  put(name: string, buffers: ArrayBufferView[]): Promise<void>;
+  /** The buffers stored under `name`, in shared memory. */
+  get(name: string): Promise<Uint8Array[]>;
+  delete(name: string): Promise<void>;
 }
 
 /** A way to reach other actors: hands out endpoints by address. */

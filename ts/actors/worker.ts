@@ -397,9 +397,28 @@ export class Worker extends Actor {
       this.send(m.replyTo, { type: 'PutDataAck', requestId: m.requestId, nbytes: [], refused: true }, newStimulusId('put'));
       return;
     }
+    if (m.stored !== undefined) {
+      void this.putStored(m);
+      return;
+    }
     const nbytes = m.items.map((it) =>
       this.store.put(it.key, decodeValue(it.value.header, it.value.buffers.map((i) => attachments[i]!))));
     this.send(m.replyTo, { type: 'PutDataAck', requestId: m.requestId, nbytes }, newStimulusId('put'));
+  }
+
+  /** A broadcast: the buffers wait in the cluster's blob store; a failed read is refused (the sender then sends them directly). */
+  private async putStored(m: MsgOf<'PutData'>): Promise<void> {
+    let buffers: Uint8Array[];
+    try {
+      const store = (await this.endpoint.blobStore?.()) ?? null;
+      if (store === null) throw new Error('this transport has no blob store');
+      buffers = await store.get(m.stored!);
+    } catch (err) {
+      this.log(`${this.address}: could not read broadcast ${m.stored} from the blob store; asking for it directly`, err);
+      this.send(m.replyTo, { type: 'PutDataAck', requestId: m.requestId, nbytes: [], refused: true }, newStimulusId('put'));
+      return;
+    }
+    this.onPutData({ ...m, stored: undefined }, buffers);
   }
 
   // ---------------- reporting ----------------

@@ -64,8 +64,11 @@ export class NatsServer {
     return `nats://127.0.0.1:${this.port}`;
   }
 
+  /** JetStream's storage (the object store broadcasts use); kept across restarts. */
+  private readonly storeDir = mkdtempSync(join(tmpdir(), 'shoal-nats-js-'));
+
   private async run(): Promise<void> {
-    const args = ['-a', '127.0.0.1', '-p', String(this.port)];
+    const args = ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir];
     if (this.configFile) args.push('-c', this.configFile);
     this.proc = spawn('nats-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => { this.log += d; });

@@ -18,13 +18,15 @@
  */
 import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { connect, credsAuthenticator, Events, nkeyAuthenticator, type ConnectionOptions, type Msg, type NatsConnection, type Subscription } from 'nats';
+import { connect, credsAuthenticator, Events, nkeyAuthenticator, StorageType, type ConnectionOptions, type Msg, type NatsConnection, type Subscription } from 'nats';
 import { defaultLogger, type Logger } from '../actor.js';
 import type { Endpoint, Receive, Transport } from '../transport.js';
 import { networkInterfaces } from 'node:os';
 import { decodeOffer, decodeRefusal, decodeResent, DirectServer, encodeOffer, encodeRefusal, encodeResentHeader, KIND_OFFER, KIND_REFUSED, KIND_RESENT, pull, RESENT_HEADER_BYTES, tokenKey } from './direct.js';
 import { concatSegments, FrameError, frameKind, frameLength, frameSegments, fragments, parseFrame, Reassembler } from './frame.js';
 import { checkToken, roleOf, Subjects } from './subjects.js';
+import { NatsBlobStore } from './blob-store.js';
+import type { BlobStore } from '../transport.js';
 
 /** How long a receiver holds a refused offer's place for the resent frame. */
 const RESEND_WAIT_MS = 60_000;
@@ -227,6 +229,7 @@ export class NatsTransport implements Transport {
         reconnect.add(fn);
         this.reconnectListeners.add(fn);
       },
+      blobStore: () => this.blobStore(),
       close: () => {
         this.addresses.delete(receive);
         this.inboxQueues.delete(receive);
@@ -344,6 +347,27 @@ export class NatsTransport implements Transport {
   }
 
   private readonly addresses = new Map<Receive, string>();
+  private store?: Promise<BlobStore | null>;
+
+  /**
+   * The cluster's JetStream object store (bucket `shoal-<cluster>`, in server
+   * memory), opened on first use; null when the server has no JetStream (or
+   * these credentials may not use it): broadcasts then go to each worker.
+   */
+  blobStore(): Promise<BlobStore | null> {
+    this.store ??= (async () => {
+      try {
+        const bucket = `shoal-${(this.options.cluster ?? 'shoal').replace(/[^A-Za-z0-9_-]/g, '_')}`;
+        const os = await this.nc.jetstream({ timeout: 5_000 }).views.os(bucket, { storage: StorageType.Memory });
+        // chunks under the server's max_payload, with room for the headers
+        return new NatsBlobStore(os, Math.max(64 << 10, Math.min(1 << 20, this.maxPayload - (16 << 10))));
+      } catch (err) {
+        this.log(`nats: no JetStream object store (${(err as Error).message}); broadcasts are sent to each worker`);
+        return null;
+      }
+    })();
+    return this.store;
+  }
   /** Refused offers waiting for their frame through NATS, by token. */
   private readonly resentWaiters = new Map<string, (frame: Uint8Array) => void>();
 

@@ -26,6 +26,8 @@ const samples: Msg[] = [
     erred: [{ key: 'b', errorType: 'E', message: 'm', stack: 's', workerId: 'w-2', cancelled: false }] },
   { type: 'Progress', total: 10, finished: 4, erred: 1, processing: 3 },
   { type: 'Steal', keys: ['x', 'y'] },
+  { type: 'PutData', requestId: 5, replyTo: 'client-c', items: [{ key: 'k', value: { header: new Uint8Array([2]), buffers: [0] } }] },
+  { type: 'PutData', requestId: 6, replyTo: 'client-c', items: [{ key: 'k', value: { header: new Uint8Array([2]), buffers: [0] } }], stored: 'scatter-abc' },
   { type: 'PutDataAck', requestId: 3, nbytes: [1, 2] },
   { type: 'PutDataAck', requestId: 4, nbytes: [], refused: true },
 ];

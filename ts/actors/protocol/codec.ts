@@ -106,7 +106,7 @@ function encodeBody(b: B, m: Msg): number {
     }
     case 'GetData': return P.GetData.createGetData(b, m.requestId, str(b, m.replyTo), strs(b, m.keys));
     case 'DataReply': return P.DataReply.createDataReply(b, m.requestId, items(b, m.items), strs(b, m.missing));
-    case 'PutData': return P.PutData.createPutData(b, m.requestId, str(b, m.replyTo), items(b, m.items));
+    case 'PutData': return P.PutData.createPutData(b, m.requestId, str(b, m.replyTo), items(b, m.items), m.stored === undefined ? 0 : str(b, m.stored));
     case 'PutDataAck': return P.PutDataAck.createPutDataAck(b, m.requestId, longs(b, m.nbytes), m.refused === true);
     case 'AddKeys': return P.AddKeys.createAddKeys(b, str(b, m.clientId), strs(b, m.keys), strs(b, m.workers), longs(b, m.nbytes));
     case 'ReleaseKeys': return P.ReleaseKeys.createReleaseKeys(b, str(b, m.clientId), strs(b, m.keys));
@@ -225,7 +225,8 @@ function decodeBody(type: P.Message, env: P.Envelope): Msg {
     }
     case P.Message.PutData: {
       const m = env.message(new P.PutData()) as P.PutData;
-      return { type: 'PutData', requestId: m.requestId(), replyTo: s(m.replyTo(), 'replyTo'), items: ditems(m.itemsLength(), (i) => m.items(i)) };
+      const stored = m.stored();
+      return { type: 'PutData', requestId: m.requestId(), replyTo: s(m.replyTo(), 'replyTo'), items: ditems(m.itemsLength(), (i) => m.items(i)), ...(stored ? { stored } : {}) };
     }
     case P.Message.PutDataAck: {
       const m = env.message(new P.PutDataAck()) as P.PutDataAck;

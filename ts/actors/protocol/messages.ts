@@ -35,7 +35,7 @@ export type Msg =
   | { type: 'TasksDone'; workerId: string; finished: TaskFinished[]; erred: TaskErred[] }
   | { type: 'GetData'; requestId: number; replyTo: string; keys: string[] }
   | { type: 'DataReply'; requestId: number; items: DataItem[]; missing: string[] }
-  | { type: 'PutData'; requestId: number; replyTo: string; items: DataItem[] }
+  | { type: 'PutData'; requestId: number; replyTo: string; items: DataItem[]; stored?: string }
   | { type: 'PutDataAck'; requestId: number; nbytes: number[]; refused?: boolean }
   | { type: 'AddKeys'; clientId: string; keys: string[]; workers: string[]; nbytes: number[] }
   | { type: 'ReleaseKeys'; clientId: string; keys: string[] }

@@ -48,8 +48,15 @@ itemsLength():number {
   return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
 }
 
+stored():string|null
+stored(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+stored(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startPutData(builder:flatbuffers.Builder) {
-  builder.startObject(3);
+  builder.startObject(4);
 }
 
 static addRequestId(builder:flatbuffers.Builder, requestId:number) {
@@ -76,17 +83,22 @@ static startItemsVector(builder:flatbuffers.Builder, numElems:number) {
   builder.startVector(4, numElems, 4);
 }
 
+static addStored(builder:flatbuffers.Builder, storedOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(3, storedOffset, 0);
+}
+
 static endPutData(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   builder.requiredField(offset, 6) // reply_to
   return offset;
 }
 
-static createPutData(builder:flatbuffers.Builder, requestId:number, replyToOffset:flatbuffers.Offset, itemsOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createPutData(builder:flatbuffers.Builder, requestId:number, replyToOffset:flatbuffers.Offset, itemsOffset:flatbuffers.Offset, storedOffset:flatbuffers.Offset):flatbuffers.Offset {
   PutData.startPutData(builder);
   PutData.addRequestId(builder, requestId);
   PutData.addReplyTo(builder, replyToOffset);
   PutData.addItems(builder, itemsOffset);
+  PutData.addStored(builder, storedOffset);
   return PutData.endPutData(builder);
 }
 }
