@@ -39,8 +39,33 @@ export declare function cholesky(a: Float64Array, n: number): Float64Array
 /** Solves (L·Lᵀ)·X = B given the Cholesky factor L (`n x n`); B is `n x nrhs`. */
 export declare function choleskySolve(l: Float64Array, n: number, b: Float64Array, nrhs: number): Float64Array
 
+/** Summary of `values` (NaN skipped); `sketchSize` 0 skips the sort. */
+export declare function columnSummary(values: Float64Array, sketchSize: number): ColumnSummaryResult
+
+/** Moments, extrema and quantile sketch of one column (see `shoal_kernels::frame::ColumnSummary`). */
+export interface ColumnSummaryResult {
+  count: number
+  sum: number
+  mean: number
+  m2: number
+  min: number
+  max: number
+  /** Sorted values (all of them up to `sketchSize`, else evenly spaced order statistics). */
+  sketch: Float64Array
+}
+
 /** Column sums of a row-major `rows x cols` matrix. */
 export declare function columnSums(x: F64OrF32, rows: number, cols: number): Float64Array
+
+/** Pairwise-complete co-moments, each `k x k` (pairs i <= j at i·k + j). */
+export interface CoMomentsResult {
+  n: Float64Array
+  mx: Float64Array
+  my: Float64Array
+  m2X: Float64Array
+  m2Y: Float64Array
+  cxy: Float64Array
+}
 
 /**
  * Fills `out` in place with N(mean, std²) draws of `stream` under `seed` (Philox4x32-10).
@@ -133,6 +158,25 @@ export interface GramResult {
 }
 
 /**
+ * Per-group partials of a one-key group-by (see `shoal_kernels::frame::GroupPartials`);
+ * `sum`, `count`, `min`, `max` are `values.length x keys.length`, value-major.
+ */
+export interface GroupPartialsResult {
+  keys: Float64Array
+  sum: Float64Array
+  count: Float64Array
+  min: Float64Array
+  max: Float64Array
+}
+
+/**
+ * Groups rows by `keys` (Float64Array with NaN = null, Int32Array or BigInt64Array; rows whose
+ * bit in the optional Arrow validity bitmap `valid` is 0 are null) and reduces each of
+ * `values` (Float64Array, NaN = null) per group. Everything is read in place.
+ */
+export declare function groupReduce(keys: Float64Array | Int32Array | BigInt64Array, valid: Uint8Array | undefined | null, values: Array<Float64Array>): GroupPartialsResult
+
+/**
  * k-means|| oversampling: indices of rows chosen with probability min(1, ℓ·dist/totalCost),
  * seeded by (seed, stream) — use a different stream per chunk and round.
  */
@@ -176,6 +220,9 @@ export declare function minSqDistances(x: F64OrF32, rows: number, cols: number, 
 
 /** Newton step −(H + λI)⁻¹·g (λ grown from 0 until H + λI is positive definite). */
 export declare function newtonStep(hessian: Float64Array, grad: Float64Array): Float64Array
+
+/** Co-moments of the columns `cols` (each a Float64Array of `rows` values, NaN = null), read in place. */
+export declare function pairwiseComoments(cols: Array<Float64Array>, rows: number): CoMomentsResult
 
 export interface PenaltyResult {
   /** α(ρ‖β‖₁ + ½(1−ρ)‖β‖²) over non-intercept coefficients. */

@@ -6,6 +6,7 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod errors;
+mod frame;
 mod glm;
 mod kmeans;
 mod linalg;

@@ -6,6 +6,7 @@
 #[cfg(feature = "cuda")]
 pub mod cuda;
 pub mod error;
+pub mod frame;
 pub mod glm;
 pub mod kmeans;
 pub mod linalg;

@@ -89,10 +89,18 @@ export function toFloat64(vec: arrow.Vector): { values: Float64Array; valid: Uin
     const kind = kindOf(data.type);
     const raw = data.values as ArrayLike<number | bigint>;
     const tsScale = kind === 'timestamp' ? timestampToMs(data.type) : 1;
-    if (!bitmap && (kind === 'number' || kind === 'dictionary') && !(raw instanceof BigInt64Array) && !(raw instanceof BigUint64Array)) {
-      // the common case: a dense numeric buffer, copied (and widened) in one call
-      values.set((raw as Float64Array).subarray(off, off + len), at);
+    const big = raw instanceof BigInt64Array || raw instanceof BigUint64Array;
+    if ((kind === 'number' || kind === 'dictionary') && (!big || kind === 'number')) {
+      // the common case: a numeric buffer, copied (and widened) in one call; int64
+      // read as two 32-bit halves (exact below 2^53, no BigInt per value)
+      if (big) int64ToFloat64(raw as BigInt64Array | BigUint64Array, off, len, values, at);
+      else values.set((raw as Float64Array).subarray(off, off + len), at);
       valid.fill(1, at, at + len);
+      if (bitmap) {
+        for (let i = 0; i < len; i++) {
+          if (!((bitmap[(off + i) >> 3] >> ((off + i) & 7)) & 1)) { valid[at + i] = 0; values[at + i] = NaN; }
+        }
+      }
       at += len;
       continue;
     }
@@ -101,7 +109,7 @@ export function toFloat64(vec: arrow.Vector): { values: Float64Array; valid: Uin
       valid[at + i] = ok ? 1 : 0;
       if (!ok) { values[at + i] = NaN; continue; }
       if (kind === 'bool') values[at + i] = (raw[(off + i) >> 3] as number) >> ((off + i) & 7) & 1;
-      else if (kind === 'number' || kind === 'dictionary' || kind === 'timestamp') {
+      else if (kind === 'dictionary' || kind === 'timestamp') {
         const v = raw[off + i];
         values[at + i] = (typeof v === 'bigint' ? Number(v) : v) * tsScale;
       } else {
@@ -112,6 +120,26 @@ export function toFloat64(vec: arrow.Vector): { values: Float64Array; valid: Uin
     at += len;
   }
   return { values, valid };
+}
+
+/** `src[off, off + len)` (64-bit integers) into `out` from `at`, as doubles (little-endian halves, as on every platform Node runs on). */
+function int64ToFloat64(src: BigInt64Array | BigUint64Array, off: number, len: number, out: Float64Array, at: number): void {
+  const halves = new Int32Array(src.buffer, src.byteOffset + off * 8, len * 2);
+  if (src instanceof BigInt64Array) for (let i = 0; i < len; i++) out[at + i] = halves[2 * i + 1] * 4294967296 + (halves[2 * i] >>> 0);
+  else for (let i = 0; i < len; i++) out[at + i] = (halves[2 * i + 1] >>> 0) * 4294967296 + (halves[2 * i] >>> 0);
+}
+
+/**
+ * A column's values as float64 with NaN for null: the Arrow buffer itself
+ * (no copy) when the column is one dense float64 chunk, else {@link toFloat64}'s
+ * copy. Read it, never write it.
+ */
+export function float64Values(vec: arrow.Vector): Float64Array {
+  if (vec.data.length === 1 && arrow.DataType.isFloat(vec.type) && (vec.type as arrow.Float).precision === arrow.Precision.DOUBLE && vec.nullCount === 0) {
+    const d = vec.data[0];
+    return (d.values as Float64Array).subarray(d.offset, d.offset + d.length);
+  }
+  return toFloat64(vec).values;
 }
 
 function timestampToMs(type: arrow.DataType): number {

@@ -3,7 +3,8 @@
  * extrema and a quantile sketch), pairwise correlation, and column uniques.
  */
 import * as arrow from 'apache-arrow';
-import { toFloat64 } from './arrow-util.js';
+import { native } from '../../native.js';
+import { float64Values } from './arrow-util.js';
 
 /**
  * A quantile sketch: sorted values with weights. A partition keeps all its
@@ -24,23 +25,51 @@ export function sketchOf(sorted: Float64Array, size = SKETCH_SIZE): Sketch {
 }
 
 export function mergeSketches(parts: Sketch[], size = SKETCH_SIZE): Sketch {
-  const n = parts.reduce((a, p) => a + p.values.length, 0);
-  const idx = new Array<[number, number]>(n);
-  let at = 0;
-  for (const p of parts) for (let i = 0; i < p.values.length; i++) idx[at++] = [p.values[i], p.weights[i]];
-  idx.sort((a, b) => a[0] - b[0]);
+  // Sketches hold sorted values, so the union is a merge of sorted runs (linear), not a sort.
+  let runs = parts.map((p) => (isSorted(p.values) ? { values: p.values, weights: p.weights } : sortedPairs(p)));
+  if (runs.length === 0) runs = [{ values: new Float64Array(0), weights: new Float64Array(0) }];
+  while (runs.length > 1) {
+    const next: typeof runs = [];
+    for (let i = 0; i < runs.length; i += 2) next.push(i + 1 < runs.length ? mergeRuns(runs[i], runs[i + 1]) : runs[i]);
+    runs = next;
+  }
+  const { values: all, weights: ws } = runs[0];
+  const n = all.length;
   const exact = parts.every((p) => p.exact);
-  if (n <= size) return { values: Float64Array.from(idx, (x) => x[0]), weights: Float64Array.from(idx, (x) => x[1]), exact };
+  if (n <= size) return { values: Float64Array.from(all), weights: Float64Array.from(ws), exact };
   // compress: cut the cumulative weight into `size` equal parts, keep each part's middle value
-  const total = idx.reduce((a, x) => a + x[1], 0);
+  let total = 0;
+  for (let i = 0; i < n; i++) total += ws[i];
   const values = new Float64Array(size), weights = new Float64Array(size).fill(total / size);
   let cum = 0, k = 0;
-  for (const [v, w] of idx) {
+  for (let i = 0; i < n; i++) {
+    const v = all[i], w = ws[i];
     while (k < size && cum + w > ((k + 0.5) * total) / size) values[k++] = v;
     cum += w;
   }
-  while (k < size) values[k++] = idx[n - 1][0];
+  while (k < size) values[k++] = all[n - 1];
   return { values, weights, exact: false };
+}
+
+function isSorted(v: Float64Array): boolean {
+  for (let i = 1; i < v.length; i++) if (!(v[i - 1] <= v[i])) return false;
+  return true;
+}
+
+function sortedPairs(p: Sketch): { values: Float64Array; weights: Float64Array } {
+  const order = Array.from(p.values.keys()).sort((a, b) => p.values[a] - p.values[b]);
+  return { values: Float64Array.from(order, (i) => p.values[i]), weights: Float64Array.from(order, (i) => p.weights[i]) };
+}
+
+function mergeRuns(a: { values: Float64Array; weights: Float64Array }, b: { values: Float64Array; weights: Float64Array }) {
+  const n = a.values.length + b.values.length;
+  const values = new Float64Array(n), weights = new Float64Array(n);
+  let i = 0, j = 0;
+  for (let o = 0; o < n; o++) {
+    if (j >= b.values.length || (i < a.values.length && a.values[i] <= b.values[j])) { values[o] = a.values[i]; weights[o] = a.weights[i++]; }
+    else { values[o] = b.values[j]; weights[o] = b.weights[j++]; }
+  }
+  return { values, weights };
 }
 
 export function sketchQuantile(s: Sketch, q: number): number {
@@ -70,23 +99,19 @@ export interface ColumnSummary { count: number; sum: number; mean: number; m2: n
 
 /**
  * Per-column summaries of a partition, nulls and NaN skipped (pandas). With
- * `quantiles` the column is sorted for the sketch; without, one pass less.
+ * `quantiles` the column is sorted for the sketch; without, no sort. The
+ * work is the native `columnSummary` kernel (moments in two passes, a radix
+ * sort for the sketch).
  */
 export function describePartial(table: arrow.Table, columns: string[], quantiles = true): Record<string, ColumnSummary> {
   const out: Record<string, ColumnSummary> = {};
   for (const c of columns) {
-    const { values } = toFloat64(table.getChild(c)!);
-    let n = 0;
-    const buf = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) if (values[i] === values[i]) buf[n++] = values[i]; // skips NaN
-    const kept = quantiles ? buf.subarray(0, n).sort() : buf.subarray(0, n);
-    let sum = 0, min = Infinity, max = -Infinity;
-    for (const x of kept) { sum += x; if (x < min) min = x; if (x > max) max = x; }
-    const mean = n ? sum / n : 0;
-    let m2 = 0;
-    for (const x of kept) m2 += (x - mean) ** 2;
-    const sketch = quantiles ? sketchOf(kept) : { values: new Float64Array(0), weights: new Float64Array(0), exact: true };
-    out[c] = { count: n, sum, mean, m2, min, max, sketch };
+    const r = native.columnSummary(float64Values(table.getChild(c)!), quantiles ? SKETCH_SIZE : 0);
+    const n = r.count;
+    const sketch: Sketch = !quantiles || n <= SKETCH_SIZE
+      ? { values: r.sketch, weights: new Float64Array(r.sketch.length).fill(1), exact: true }
+      : { values: r.sketch, weights: new Float64Array(SKETCH_SIZE).fill(n / SKETCH_SIZE), exact: false };
+    out[c] = { count: n, sum: r.sum, mean: r.mean, m2: r.m2, min: r.min, max: r.max, sketch };
   }
   return out;
 }
@@ -107,8 +132,9 @@ export function describeCombine(parts: Record<string, ColumnSummary>[]): Record<
       acc.sum += p.sum;
       acc.min = Math.min(acc.min, p.min);
       acc.max = Math.max(acc.max, p.max);
-      acc.sketch = mergeSketches([acc.sketch, p.sketch]);
     }
+    // all the parts' sketches at once: one compression instead of one per part
+    acc!.sketch = parts.length === 1 ? acc!.sketch : mergeSketches(parts.map((x) => x[c].sketch));
     out[c] = acc!;
   }
   return out;
@@ -155,27 +181,8 @@ export interface CorrPartial { k: number; n: Float64Array; mx: Float64Array; my:
 
 export function corrPartial(table: arrow.Table, columns: string[]): CorrPartial {
   const k = columns.length;
-  const cols = columns.map((c) => toFloat64(table.getChild(c)!).values);
-  const z = (): Float64Array => new Float64Array(k * k);
-  const p: CorrPartial = { k, n: z(), mx: z(), my: z(), m2x: z(), m2y: z(), cxy: z() };
-  const rows = table.numRows;
-  for (let i = 0; i < k; i++) {
-    for (let j = i; j < k; j++) {
-      const a = cols[i], b = cols[j], idx = i * k + j;
-      let n = 0, sx = 0, sy = 0;
-      for (let r = 0; r < rows; r++) if (a[r] === a[r] && b[r] === b[r]) { n++; sx += a[r]; sy += b[r]; }
-      if (n === 0) continue;
-      const mx = sx / n, my = sy / n;
-      let m2x = 0, m2y = 0, cxy = 0;
-      for (let r = 0; r < rows; r++) {
-        if (a[r] !== a[r] || b[r] !== b[r]) continue; // NaN: null in either column
-        const dx = a[r] - mx, dy = b[r] - my;
-        m2x += dx * dx; m2y += dy * dy; cxy += dx * dy;
-      }
-      p.n[idx] = n; p.mx[idx] = mx; p.my[idx] = my; p.m2x[idx] = m2x; p.m2y[idx] = m2y; p.cxy[idx] = cxy;
-    }
-  }
-  return p;
+  const m = native.pairwiseComoments(columns.map((c) => float64Values(table.getChild(c)!)), table.numRows);
+  return { k, n: m.n, mx: m.mx, my: m.my, m2x: m.m2X, m2y: m.m2Y, cxy: m.cxy };
 }
 
 export function corrCombine(parts: CorrPartial[]): CorrPartial {

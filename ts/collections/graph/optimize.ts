@@ -43,8 +43,23 @@ function dependents(graph: Graph): Map<string, string[]> {
   return out;
 }
 
-/** Consumers that use only some columns of a partition, and which argument names them. */
-const PROJECTING: Record<string, number> = { 'frame.select': 1, 'frame.toChunk': 1, 'frame.describe.partial': 1, 'frame.corr.partial': 1, 'frame.uniques.partial': 1 };
+/** Consumers that use only some columns of a partition, and which arguments name them (the union is read). */
+const PROJECTING: Record<string, number[]> = {
+  'frame.select': [1], 'frame.toChunk': [1], 'frame.describe.partial': [1], 'frame.corr.partial': [1], 'frame.uniques.partial': [1],
+  'frame.groupby.partial': [1, 2], // keys, value columns
+};
+
+function projectedColumns(u: TaskSpec): string[] | null {
+  const at = PROJECTING[u.op];
+  if (at === undefined) return null;
+  const cols: string[] = [];
+  for (const i of at) {
+    const list = u.args[i];
+    if (!Array.isArray(list) || !list.every((c) => typeof c === 'string')) return null;
+    for (const c of list as string[]) if (!cols.includes(c)) cols.push(c);
+  }
+  return cols;
+}
 
 export function pushProjection(graph: Graph, protectedKeys: Set<string>): Graph {
   const users = dependents(graph);
@@ -54,11 +69,10 @@ export function pushProjection(graph: Graph, protectedKeys: Set<string>): Graph 
     const us = users.get(k) ?? [];
     if (us.length !== 1) continue;
     const u = graph.get(us[0])!;
-    const argAt = PROJECTING[u.op];
-    if (argAt === undefined || !isRefValue(u.args[0]) || refKey(u.args[0]) !== k) continue;
-    const cols = u.args[argAt] as string[];
+    const cols = projectedColumns(u);
+    if (cols === null || !isRefValue(u.args[0]) || refKey(u.args[0]) !== k) continue;
     const spec = t.args[0] as { columns: string[] | null };
-    if (!Array.isArray(cols) || (spec.columns && !cols.every((c) => spec.columns!.includes(c)))) continue;
+    if (spec.columns && !cols.every((c) => spec.columns!.includes(c))) continue;
     out.set(k, { ...t, args: [{ ...spec, columns: cols }] });
   }
   return out;
