@@ -223,6 +223,10 @@ export class Client extends Actor implements FutureOwner {
   protected override reconnected(): void {
     if (this.closed) return;
     this.send(this.schedulerAddress, { type: 'RegisterClient', clientId: this.address }, newStimulusId('client'));
+    // A graph sent while the connection was down never arrived: send what is still
+    // pending again (the scheduler reuses the tasks it already has).
+    this.pruneGraphsInFlight();
+    for (const g of this.graphsInFlight) this.send(this.schedulerAddress, g.msg, newStimulusId('update-graph-resend'), g.attachments);
     for (const id of [...this.requestPeers.keys()]) {
       this.requestPeers.delete(id);
       this.lostReplies.get(id)?.();
@@ -277,8 +281,20 @@ export class Client extends Actor implements FutureOwner {
       const bar = new ProgressBar(this.feed, graph.size);
       void Promise.allSettled(futures.map((f) => f.wait())).then(() => bar.finish());
     }
-    this.send(this.schedulerAddress, { type: 'UpdateGraph', clientId: this.address, tasks, wanted: keys }, newStimulusId('update-graph'), attachments);
+    const msg: Msg = { type: 'UpdateGraph', clientId: this.address, tasks, wanted: keys };
+    this.pruneGraphsInFlight();
+    this.graphsInFlight.push({ msg, attachments, keys });
+    this.send(this.schedulerAddress, msg, newStimulusId('update-graph'), attachments);
     return futures;
+  }
+
+  /** Graphs whose wanted keys are not all settled: resent after a reconnect, in case they were lost. */
+  private readonly graphsInFlight: Array<{ msg: Msg; attachments: ArrayBufferView[]; keys: string[] }> = [];
+
+  private pruneGraphsInFlight(): void {
+    for (let i = this.graphsInFlight.length - 1; i >= 0; i--) {
+      if (this.graphsInFlight[i]!.keys.every((k) => this.keys.get(k)?.status !== 'pending')) this.graphsInFlight.splice(i, 1);
+    }
   }
 
   private encodeArgs(key: string, spec: TaskSpec, attachments: ArrayBufferView[]): WireArg[] {
