@@ -719,6 +719,7 @@ module.exports.kmeansTransform = nativeBinding.kmeansTransform
 module.exports.lbfgsDirection = nativeBinding.lbfgsDirection
 module.exports.lbfgsPairOk = nativeBinding.lbfgsPairOk
 module.exports.lloydPartial = nativeBinding.lloydPartial
+module.exports.mergeSketches = nativeBinding.mergeSketches
 module.exports.minSqDistances = nativeBinding.minSqDistances
 module.exports.newtonStep = nativeBinding.newtonStep
 module.exports.pairwiseComoments = nativeBinding.pairwiseComoments

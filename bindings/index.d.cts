@@ -39,8 +39,12 @@ export declare function cholesky(a: Float64Array, n: number): Float64Array
 /** Solves (L·Lᵀ)·X = B given the Cholesky factor L (`n x n`); B is `n x nrhs`. */
 export declare function choleskySolve(l: Float64Array, n: number, b: Float64Array, nrhs: number): Float64Array
 
-/** Summary of `values` (NaN skipped); `sketchSize` 0 skips the sort. */
-export declare function columnSummary(values: Float64Array, sketchSize: number): ColumnSummaryResult
+/**
+ * Summary of a column (`values` Float64Array, Int32Array or BigInt64Array; rows whose bit in
+ * the optional Arrow validity bitmap `valid` is 0, and NaN, are skipped); `sketchSize` 0
+ * skips the sort.
+ */
+export declare function columnSummary(values: ColumnValues, valid: Uint8Array | undefined | null, sketchSize: number): ColumnSummaryResult
 
 /** Moments, extrema and quantile sketch of one column (see `shoal_kernels::frame::ColumnSummary`). */
 export interface ColumnSummaryResult {
@@ -170,11 +174,11 @@ export interface GroupPartialsResult {
 }
 
 /**
- * Groups rows by `keys` (Float64Array with NaN = null, Int32Array or BigInt64Array; rows whose
- * bit in the optional Arrow validity bitmap `valid` is 0 are null) and reduces each of
- * `values` (Float64Array, NaN = null) per group. Everything is read in place.
+ * Groups rows by the column `keys` (with its validity bitmap `valid`; null and NaN keys are
+ * dropped) and reduces each of the columns `values` (with `valuesValid`, one bitmap or null
+ * per column; nulls skipped) per group. Columns are as in `columnSummary`, read in place.
  */
-export declare function groupReduce(keys: Float64Array | Int32Array | BigInt64Array, valid: Uint8Array | undefined | null, values: Array<Float64Array>): GroupPartialsResult
+export declare function groupReduce(keys: ColumnValues, valid: Uint8Array | undefined | null, values: Array<ColumnValues>, valuesValid: Array<Uint8Array | undefined | null>): GroupPartialsResult
 
 /**
  * k-means|| oversampling: indices of rows chosen with probability min(1, ℓ·dist/totalCost),
@@ -215,14 +219,20 @@ export interface LloydPartialResult {
   inertia: number
 }
 
+/** Merges sketches (`values[i]` ascending with `weights[i]`) into at most `size` points. */
+export declare function mergeSketches(values: Array<Float64Array>, weights: Array<Float64Array>, size: number): SketchResult
+
 /** Squared distance of each row to its nearest centre (`rows`). */
 export declare function minSqDistances(x: F64OrF32, rows: number, cols: number, centers: Float64Array, k: number): Float64Array
 
 /** Newton step −(H + λI)⁻¹·g (λ grown from 0 until H + λI is positive definite). */
 export declare function newtonStep(hessian: Float64Array, grad: Float64Array): Float64Array
 
-/** Co-moments of the columns `cols` (each a Float64Array of `rows` values, NaN = null), read in place. */
-export declare function pairwiseComoments(cols: Array<Float64Array>, rows: number): CoMomentsResult
+/**
+ * Co-moments of the columns `cols` (each `rows` values as in `columnSummary`, with its
+ * validity bitmap or null in `valid`), read in place.
+ */
+export declare function pairwiseComoments(cols: Array<ColumnValues>, valid: Array<Uint8Array | undefined | null>, rows: number): CoMomentsResult
 
 export interface PenaltyResult {
   /** α(ρ‖β‖₁ + ½(1−ρ)‖β‖²) over non-intercept coefficients. */
@@ -242,6 +252,12 @@ export interface QrResult {
   q: Float64Array
   /** `cols x cols`, upper triangular, non-negative diagonal. */
   r: Float64Array
+}
+
+/** A merged quantile sketch: values ascending and their weights. */
+export interface SketchResult {
+  values: Float64Array
+  weights: Float64Array
 }
 
 /** Solves A·X = B for symmetric positive definite A (`n x n`), B `n x nrhs`. */

@@ -12,6 +12,8 @@ Cases (each timed from the files: read_parquet is inside the timing; seconds per
   groupby.sum   groupby(payment_type).agg({total_amount: sum, tip_amount: sum}), sorted by key
   corr          Pearson correlation of the numeric columns (pairwise-complete: rows where both
                 values are present, as pandas; DuckDB's corr aggregate skips NULL pairs the same way)
+With --exact-quantiles (duckdb) the answers also hold the exact quartiles of every column
+(quantile_cont, outside the timing): the reference for every side's approximate ones.
 Prints one JSON object (the bench/harness.ts BaselineResult shape plus an `answers` object with
 the last run's results, NaN written as null) as its last stdout line.
 
@@ -70,7 +72,7 @@ def dask_cases(args, columns):
         m = df[columns].corr().compute()
         return {a: {b: clean(m.loc[a, b]) for b in columns} for a in columns}
 
-    return {"describe": describe, "groupby.sum": groupby, "corr": corr}, {"dask": dask.__version__}
+    return {"describe": describe, "groupby.sum": groupby, "corr": corr}, {"dask": dask.__version__}, None
 
 
 def duckdb_cases(args, columns):
@@ -112,7 +114,15 @@ def duckdb_cases(args, columns):
             m[b][a] = v
         return m
 
-    return {"describe": describe, "groupby.sum": groupby, "corr": corr}, {"duckdb": duckdb.__version__}
+    def exact_quantiles():
+        """Exact quartiles (quantile_cont: linear interpolation, as NumPy/pandas), untimed: the
+        reference every side's approximate quantiles are compared with."""
+        exprs = [f'quantile_cont("{c}"::DOUBLE, [0.25, 0.5, 0.75])' for c in columns]
+        row = con.execute(f"SELECT {', '.join(exprs)} FROM {src}").fetchone()
+        return {c: dict(zip(["25%", "50%", "75%"], [clean(x) for x in (qs or [float("nan")] * 3)])) for c, qs in zip(columns, row)}
+
+    cases = {"describe": describe, "groupby.sum": groupby, "corr": corr}
+    return cases, {"duckdb": duckdb.__version__}, exact_quantiles
 
 
 def main():
@@ -125,6 +135,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--cases", default="describe,groupby.sum,corr")
+    ap.add_argument("--exact-quantiles", action="store_true", help="duckdb: also report exact quartiles (untimed)")
     args = ap.parse_args()
     warnings.filterwarnings("ignore")
     columns = args.columns.split(",")
@@ -134,11 +145,11 @@ def main():
     versions = {"pandas": pd.__version__, "pyarrow": pa.__version__, "python": sys.version.split()[0]}
     cluster = client = None
     if args.engine == "duckdb":
-        cases, v = duckdb_cases(args, columns)
+        cases, v, exact = duckdb_cases(args, columns)
         name = f"DuckDB {v['duckdb']} in-process, {args.workers} threads"
     else:
         import dask
-        cases, v = dask_cases(args, columns)
+        cases, v, exact = dask_cases(args, columns)
         if args.engine == "dask-processes":
             from distributed import Client, LocalCluster
             logging.getLogger("distributed").setLevel(logging.ERROR)
@@ -155,6 +166,8 @@ def main():
             samples, answer = timed(cases[case], args.runs)
             out_cases[case] = {"samples": samples}
             answers[case] = answer
+        if exact is not None and args.exact_quantiles:
+            answers["describe.exactQuantiles"] = exact()
     finally:
         if client is not None:
             client.close()

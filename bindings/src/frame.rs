@@ -4,6 +4,47 @@ use crate::errors::check;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use shoal_kernels::frame as k;
+use shoal_kernels::frame::{Column, ColumnData};
+
+/// Columns with one validity entry each; `name` names the validity argument in the error.
+fn columns<'a>(
+    env: &Env,
+    values: &'a [ColumnValues],
+    valid: &'a [Option<Uint8Array>],
+    name: &str,
+) -> Result<Vec<Column<'a>>> {
+    if valid.len() != values.len() {
+        let msg = format!(
+            "{name}: expected one entry (a bitmap or null) per column ({}), got {}",
+            values.len(),
+            valid.len()
+        );
+        return Err(crate::errors::to_js(
+            env,
+            shoal_kernels::KernelError::Shape(msg),
+        ));
+    }
+    Ok(values
+        .iter()
+        .zip(valid)
+        .map(|(c, v)| column(c, v.as_ref()))
+        .collect())
+}
+
+/// An Arrow column's values as the kernels read them (in place).
+pub type ColumnValues = Either3<Float64Array, Int32Array, BigInt64Array>;
+
+fn column<'a>(values: &'a ColumnValues, valid: Option<&'a Uint8Array>) -> Column<'a> {
+    let data = match values {
+        Either3::A(v) => ColumnData::F64(v),
+        Either3::B(v) => ColumnData::I32(v),
+        Either3::C(v) => ColumnData::I64(v),
+    };
+    Column {
+        data,
+        valid: valid.map(|b| &b[..]),
+    }
+}
 
 /// Moments, extrema and quantile sketch of one column (see `shoal_kernels::frame::ColumnSummary`).
 #[napi(object)]
@@ -18,11 +59,21 @@ pub struct ColumnSummaryResult {
     pub sketch: Float64Array,
 }
 
-/// Summary of `values` (NaN skipped); `sketchSize` 0 skips the sort.
+/// Summary of a column (`values` Float64Array, Int32Array or BigInt64Array; rows whose bit in
+/// the optional Arrow validity bitmap `valid` is 0, and NaN, are skipped); `sketchSize` 0
+/// skips the sort.
 #[napi]
-pub fn column_summary(values: Float64Array, sketch_size: u32) -> ColumnSummaryResult {
-    let s = k::column_summary(&values, sketch_size as usize);
-    ColumnSummaryResult {
+pub fn column_summary(
+    env: Env,
+    values: ColumnValues,
+    valid: Option<Uint8Array>,
+    sketch_size: u32,
+) -> Result<ColumnSummaryResult> {
+    let s = check(
+        &env,
+        k::column_summary(column(&values, valid.as_ref()), sketch_size as usize),
+    )?;
+    Ok(ColumnSummaryResult {
         count: s.count as f64,
         sum: s.sum,
         mean: s.mean,
@@ -30,7 +81,7 @@ pub fn column_summary(values: Float64Array, sketch_size: u32) -> ColumnSummaryRe
         min: s.min,
         max: s.max,
         sketch: s.sketch.into(),
-    }
+    })
 }
 
 /// Pairwise-complete co-moments, each `k x k` (pairs i <= j at i·k + j).
@@ -44,10 +95,16 @@ pub struct CoMomentsResult {
     pub cxy: Float64Array,
 }
 
-/// Co-moments of the columns `cols` (each a Float64Array of `rows` values, NaN = null), read in place.
+/// Co-moments of the columns `cols` (each `rows` values as in `columnSummary`, with its
+/// validity bitmap or null in `valid`), read in place.
 #[napi]
-pub fn pairwise_comoments(env: Env, cols: Vec<Float64Array>, rows: u32) -> Result<CoMomentsResult> {
-    let views: Vec<&[f64]> = cols.iter().map(|c| &c[..]).collect();
+pub fn pairwise_comoments(
+    env: Env,
+    cols: Vec<ColumnValues>,
+    valid: Vec<Option<Uint8Array>>,
+    rows: u32,
+) -> Result<CoMomentsResult> {
+    let views = columns(&env, &cols, &valid, "valid")?;
     let m = check(&env, k::pairwise_comoments(&views, rows as usize))?;
     Ok(CoMomentsResult {
         n: m.n.into(),
@@ -70,29 +127,62 @@ pub struct GroupPartialsResult {
     pub max: Float64Array,
 }
 
-/// Groups rows by `keys` (Float64Array with NaN = null, Int32Array or BigInt64Array; rows whose
-/// bit in the optional Arrow validity bitmap `valid` is 0 are null) and reduces each of
-/// `values` (Float64Array, NaN = null) per group. Everything is read in place.
+/// Groups rows by the column `keys` (with its validity bitmap `valid`; null and NaN keys are
+/// dropped) and reduces each of the columns `values` (with `valuesValid`, one bitmap or null
+/// per column; nulls skipped) per group. Columns are as in `columnSummary`, read in place.
 #[napi]
 pub fn group_reduce(
     env: Env,
-    keys: Either3<Float64Array, Int32Array, BigInt64Array>,
+    keys: ColumnValues,
     valid: Option<Uint8Array>,
-    values: Vec<Float64Array>,
+    values: Vec<ColumnValues>,
+    values_valid: Vec<Option<Uint8Array>>,
 ) -> Result<GroupPartialsResult> {
-    let views: Vec<&[f64]> = values.iter().map(|v| &v[..]).collect();
-    let bitmap = valid.as_deref();
-    let p = match &keys {
-        Either3::A(k) => k::group_reduce::<f64>(k, bitmap, &views),
-        Either3::B(k) => k::group_reduce::<i32>(k, bitmap, &views),
-        Either3::C(k) => k::group_reduce::<i64>(k, bitmap, &views),
-    };
-    let p = check(&env, p)?;
+    let views = columns(&env, &values, &values_valid, "valuesValid")?;
+    let p = check(&env, k::group_reduce(column(&keys, valid.as_ref()), &views))?;
     Ok(GroupPartialsResult {
         keys: p.keys.into(),
         sum: p.sum.into(),
         count: p.count.into(),
         min: p.min.into(),
         max: p.max.into(),
+    })
+}
+
+/// A merged quantile sketch: values ascending and their weights.
+#[napi(object)]
+pub struct SketchResult {
+    pub values: Float64Array,
+    pub weights: Float64Array,
+}
+
+/// Merges sketches (`values[i]` ascending with `weights[i]`) into at most `size` points.
+#[napi]
+pub fn merge_sketches(
+    env: Env,
+    values: Vec<Float64Array>,
+    weights: Vec<Float64Array>,
+    size: u32,
+) -> Result<SketchResult> {
+    if values.len() != weights.len() {
+        let msg = format!(
+            "weights: expected one array per sketch ({}), got {}",
+            values.len(),
+            weights.len()
+        );
+        return Err(crate::errors::to_js(
+            &env,
+            shoal_kernels::KernelError::Shape(msg),
+        ));
+    }
+    let parts: Vec<(&[f64], &[f64])> = values
+        .iter()
+        .zip(&weights)
+        .map(|(v, w)| (&v[..], &w[..]))
+        .collect();
+    let (v, w) = check(&env, k::merge_sketches(&parts, size as usize))?;
+    Ok(SketchResult {
+        values: v.into(),
+        weights: w.into(),
     })
 }

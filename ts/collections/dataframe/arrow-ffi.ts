@@ -1,6 +1,7 @@
 /**
  * Copies an Arrow table out of parquet-wasm's WebAssembly memory through the
- * Arrow C Data Interface (`Table.intoFFI`), one memcpy per buffer.
+ * Arrow C Data Interface (`Table.intoFFI`), one memcpy per buffer — or lends
+ * it in place (`borrow`) to a caller that is done with it at once.
  *
  * The IPC route (`intoIPCStream` + `tableFromIPC`) serialises inside wasm,
  * copies the stream out and parses it again: for a 100 000-row row group of
@@ -42,8 +43,13 @@ export function ffiCopies(type: arrow.DataType): boolean {
  * The batches of `stream` as an Arrow JS table whose fields come from
  * `fileSchema` (looked up by the names in the stream's schema), or null when
  * a column's layout is not one this reader copies.
+ *
+ * With `borrow` the columns are views of wasm memory, not copies: valid only
+ * until the stream is freed or wasm memory grows (any later parquet-wasm
+ * call), so only for a caller that is done with the table before either
+ * (`scanRowGroup`).
  */
-export function tableFromFfi(stream: FfiStream, memory: { buffer: ArrayBuffer }, fileSchema: arrow.Schema): arrow.Table | null {
+export function tableFromFfi(stream: FfiStream, memory: { buffer: ArrayBuffer }, fileSchema: arrow.Schema, { borrow = false } = {}): arrow.Table | null {
   const nBatches = stream.numArrays();
   const schemaAt = stream.schemaAddr();
   const arrays = Array.from({ length: nBatches }, (_, i) => stream.arrayAddr(i));
@@ -64,7 +70,9 @@ export function tableFromFfi(stream: FfiStream, memory: { buffer: ArrayBuffer },
     fields.push(field);
   }
   const schema = new arrow.Schema(fields, fileSchema.metadata);
-  const copy = (ptr: number, n: number): Uint8Array => (ptr === 0 ? new Uint8Array(n) : bytes.slice(ptr, ptr + n));
+  // a view needs the element alignment of the typed array laid over it (arrow-rs aligns to 64)
+  const copy = (ptr: number, n: number, align = 1): Uint8Array => (ptr === 0 ? new Uint8Array(n)
+    : borrow && ptr % align === 0 ? bytes.subarray(ptr, ptr + n) : bytes.slice(ptr, ptr + n));
 
   const batches: arrow.RecordBatch[] = [];
   for (const at of arrays) {
@@ -82,17 +90,18 @@ export function tableFromFfi(stream: FfiStream, memory: { buffer: ArrayBuffer },
       const nullBitmap = nullCount > 0 && validity !== 0 ? copy(validity, Math.ceil(len / 8)) : undefined;
       if (arrow.DataType.isUtf8(type)) {
         if (nBuffers !== 3) return null;
-        const offsets = new Int32Array(copy(u32(buffers + 4), 4 * (len + 1)).buffer);
+        const o = copy(u32(buffers + 4), 4 * (len + 1), 4);
+        const offsets = new Int32Array(o.buffer, o.byteOffset, len + 1);
         const values = copy(u32(buffers + 8), offsets[len]);
         data.push(arrow.makeData({ type, length: len, nullCount: nullBitmap ? nullCount : 0, nullBitmap, valueOffsets: offsets, data: values }));
         continue;
       }
       if (nBuffers !== 2) return null;
-      const T = type.ArrayType as unknown as { BYTES_PER_ELEMENT: number; new (b: ArrayBufferLike): ArrayLike<number | bigint> };
+      const T = type.ArrayType as unknown as { BYTES_PER_ELEMENT: number; new (b: ArrayBufferLike, at: number, n: number): ArrayLike<number | bigint> };
       const stride = (type as { stride?: number }).stride ?? 1;
       const nBytes = arrow.DataType.isBool(type) ? Math.ceil(len / 8) : len * stride * T.BYTES_PER_ELEMENT;
-      const raw = copy(u32(buffers + 4), nBytes);
-      const values = arrow.DataType.isBool(type) ? raw : new T(raw.buffer);
+      const raw = copy(u32(buffers + 4), nBytes, T.BYTES_PER_ELEMENT);
+      const values = arrow.DataType.isBool(type) ? raw : new T(raw.buffer, raw.byteOffset, nBytes / T.BYTES_PER_ELEMENT);
       data.push(arrow.makeData({ type, length: len, nullCount: nullBitmap ? nullCount : 0, nullBitmap, data: values } as never));
     }
     const struct = arrow.makeData({ type: new arrow.Struct(fields), length, nullCount: 0, children: data });

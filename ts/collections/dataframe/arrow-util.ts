@@ -129,17 +129,26 @@ function int64ToFloat64(src: BigInt64Array | BigUint64Array, off: number, len: n
   else for (let i = 0; i < len; i++) out[at + i] = (halves[2 * i + 1] >>> 0) * 4294967296 + (halves[2 * i] >>> 0);
 }
 
+/** A column as the native kernels take it: values and an Arrow validity bitmap (or null). */
+export interface NativeColumn { values: Float64Array | Int32Array | BigInt64Array; valid: Uint8Array | null }
+
 /**
- * A column's values as float64 with NaN for null: the Arrow buffer itself
- * (no copy) when the column is one dense float64 chunk, else {@link toFloat64}'s
- * copy. Read it, never write it.
+ * A column for the native kernels: its own Arrow buffers (no copy) when it
+ * is one float64, int32 or int64 chunk whose validity bits start on a byte,
+ * else {@link toFloat64}'s copy with NaN for null.
  */
-export function float64Values(vec: arrow.Vector): Float64Array {
-  if (vec.data.length === 1 && arrow.DataType.isFloat(vec.type) && (vec.type as arrow.Float).precision === arrow.Precision.DOUBLE && vec.nullCount === 0) {
+export function nativeColumn(vec: arrow.Vector): NativeColumn {
+  if (vec.data.length === 1) {
     const d = vec.data[0];
-    return (d.values as Float64Array).subarray(d.offset, d.offset + d.length);
+    const t = d.type;
+    const own = (arrow.DataType.isFloat(t) && (t as arrow.Float).precision === arrow.Precision.DOUBLE)
+      || (arrow.DataType.isInt(t) && (t as arrow.Int).isSigned && ((t as arrow.Int).bitWidth === 32 || (t as arrow.Int).bitWidth === 64));
+    if (own && (d.nullCount === 0 || d.offset % 8 === 0)) {
+      const values = (d.values as Float64Array | Int32Array | BigInt64Array).subarray(d.offset, d.offset + d.length);
+      return { values, valid: d.nullCount > 0 ? d.nullBitmap!.subarray(d.offset >> 3) : null };
+    }
   }
-  return toFloat64(vec).values;
+  return { values: toFloat64(vec).values, valid: null };
 }
 
 function timestampToMs(type: arrow.DataType): number {

@@ -5,7 +5,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { native } from '../../native.js';
-import { float64Values, toFloat64 } from './arrow-util.js';
+import { nativeColumn, toFloat64, type NativeColumn } from './arrow-util.js';
 
 export type AggOp = 'sum' | 'mean' | 'count' | 'min' | 'max';
 export const AGG_OPS: readonly AggOp[] = ['sum', 'mean', 'count', 'min', 'max'];
@@ -28,7 +28,7 @@ function keyValues(table: arrow.Table, name: string): (number | string | null)[]
 
 export function groupPartial(table: arrow.Table, keys: string[], valueCols: string[]): GroupPartial {
   const numericKeys = keys.every((k) => { const t = table.getChild(k)!.type; return arrow.DataType.isInt(t) || arrow.DataType.isFloat(t); });
-  if (numericKeys && keys.length === 1) return numericGroupPartial(table.getChild(keys[0])!, valueCols, valueCols.map((c) => float64Values(table.getChild(c)!)));
+  if (numericKeys && keys.length === 1) return numericGroupPartial(table.getChild(keys[0])!, valueCols, valueCols.map((c) => nativeColumn(table.getChild(c)!)));
   // numeric keys read as doubles in one pass (no per-row Arrow `get`); others as values
   const keyCols: ArrayLike<number | string | null>[] = keys.map((k) => {
     if (!numericKeys) return keyValues(table, k);
@@ -73,14 +73,13 @@ export function groupPartial(table: arrow.Table, keys: string[], valueCols: stri
 }
 
 /**
- * One numeric key: the native `groupReduce` kernel reads the key column's
- * Arrow buffer (float64, int32 or int64, with its validity bitmap) and the
- * value columns in place, and returns per-group sums, counts and extrema
+ * One numeric key: the native `groupReduce` kernel reads the key and value
+ * columns' Arrow buffers in place ({@link nativeColumn}), and returns per-group sums, counts and extrema
  * (groups in order of first appearance; null and NaN keys dropped).
  */
-function numericGroupPartial(keyCol: arrow.Vector, valueCols: string[], vals: Float64Array[]): GroupPartial {
-  const { keys, valid } = keyBuffer(keyCol);
-  const p = native.groupReduce(keys, valid, vals);
+function numericGroupPartial(keyCol: arrow.Vector, valueCols: string[], vals: NativeColumn[]): GroupPartial {
+  const key = nativeColumn(keyCol);
+  const p = native.groupReduce(key.values, key.valid, vals.map((v) => v.values), vals.map((v) => v.valid));
   const ng = p.keys.length;
   const out: GroupPartial = { keys: Array.from(p.keys, (k) => [k]), stats: {} };
   valueCols.forEach((c, j) => {
@@ -88,21 +87,6 @@ function numericGroupPartial(keyCol: arrow.Vector, valueCols: string[], vals: Fl
     out.stats[c] = { sum: part(p.sum), count: part(p.count), min: part(p.min), max: part(p.max) };
   });
   return out;
-}
-
-/** A key column as the kernel takes it: its own buffer when it is one float64/int32/int64 chunk, else float64 with NaN for null. */
-function keyBuffer(vec: arrow.Vector): { keys: Float64Array | Int32Array | BigInt64Array; valid: Uint8Array | null } {
-  if (vec.data.length === 1) {
-    const d = vec.data[0];
-    const t = d.type;
-    const own = (arrow.DataType.isFloat(t) && (t as arrow.Float).precision === arrow.Precision.DOUBLE)
-      || (arrow.DataType.isInt(t) && (t as arrow.Int).isSigned && ((t as arrow.Int).bitWidth === 32 || (t as arrow.Int).bitWidth === 64));
-    if (own && (d.nullCount === 0 || d.offset % 8 === 0)) {
-      const values = (d.values as Float64Array | Int32Array | BigInt64Array).subarray(d.offset, d.offset + d.length);
-      return { keys: values, valid: d.nullCount > 0 ? d.nullBitmap!.subarray(d.offset >> 3) : null };
-    }
-  }
-  return { keys: toFloat64(vec).values, valid: null };
 }
 
 export function groupCombine(parts: GroupPartial[]): GroupPartial {

@@ -13,10 +13,30 @@ import { readCsvPart, type CsvPartSpec } from './csv.js';
 import type { Expr } from './expr.js';
 import { groupCombine, groupFinalize, groupPartial, type AggOp, type GroupPartial } from './groupby.js';
 import * as k from './kernels.js';
-import { readRowGroup, writeParquetBytes } from './parquet.js';
+import { readRowGroup, scanRowGroup, writeParquetBytes } from './parquet.js';
+import { SCAN_OPS, SCAN_STEPS } from '../graph/optimize.js';
 import * as s from './stats.js';
 
 registerOp('frame.readParquet', (p: { path: string; rowGroup: number; columns: string[] | null }) => readRowGroup(p.path, p.rowGroup, p.columns ?? undefined));
+/**
+ * A read, the row-wise steps after it and the reduction partial they feed, as
+ * one op (the graph optimiser makes it, see SCAN_OPS): the steps and the
+ * partial see the row group lent from wasm memory, not copied.
+ */
+registerOp('frame.scanParquet', (p: { path: string; rowGroup: number; columns: string[] | null }, steps: [string, unknown[]][]) => {
+  for (const [i, [op]] of steps.entries()) {
+    const allowed = i === steps.length - 1 ? SCAN_OPS : SCAN_STEPS;
+    if (!allowed.includes(op)) throw new RangeError(`frame.scanParquet: step ${i} '${op}' may keep views of its input; expected one of ${allowed.join(', ')}`);
+  }
+  return scanRowGroup(p.path, p.rowGroup, p.columns ?? undefined, (t) => {
+    let v: unknown = t;
+    for (const [op, args] of steps) {
+      v = getOp(op)(v, ...args);
+      if (v instanceof Promise) throw new TypeError(`frame.scanParquet: '${op}' returned a promise; scan steps must be synchronous`);
+    }
+    return v;
+  });
+});
 registerOp('frame.readCsv', (p: CsvPartSpec) => readCsvPart(p));
 registerOp('frame.fromIPC', (bytes: Uint8Array) => arrow.tableFromIPC(bytes));
 registerOp('frame.select', (t: arrow.Table, cols: string[]) => k.selectColumns(t, cols));

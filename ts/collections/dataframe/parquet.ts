@@ -129,6 +129,36 @@ export async function readRowGroup(path: string, rowGroup: number, columns?: str
   });
 }
 
+/**
+ * Reads one row group like {@link readRowGroup} and hands it to `fn` with its
+ * columns lent from wasm memory instead of copied (arrow-ffi.ts `borrow`), then
+ * frees them: `fn` must be synchronous and return nothing that points into the
+ * table (a reduction's partial: sums, sketches, counts). Saves the copy of every
+ * column and the garbage collections that copying a few MB per partition sets
+ * off (docs/collections.md).
+ */
+export async function scanRowGroup<T>(path: string, rowGroup: number, columns: string[] | undefined, fn: (t: arrow.Table) => T): Promise<T> {
+  return withParquetFile(path, async (file, entry) => {
+    const t = await file.read({ rowGroups: [rowGroup], columns, batchSize: 1 << 20 });
+    entry.schema ??= arrow.tableFromIPC(file.schema().intoIPCStream()).schema;
+    const wanted = columns ? entry.schema.fields.filter((f) => columns.includes(f.name)) : entry.schema.fields;
+    if (t.numBatches === 0 || !wanted.every((f) => ffiCopies(f.type))) return fn(arrow.tableFromIPC(t.intoIPCStream()));
+    const stream = t.intoFFI();
+    let lent: arrow.Table | null;
+    try {
+      lent = tableFromFfi(stream, pq.wasmMemory(), entry.schema, { borrow: true });
+      if (lent !== null) {
+        const out = fn(lent);
+        if (out instanceof Promise) throw new TypeError('scanRowGroup: fn must be synchronous (the table is freed when it returns)');
+        return out;
+      }
+    } finally {
+      stream.free();
+    }
+    return fn(await ipcFallback(file, rowGroup, columns));
+  });
+}
+
 /** The same read through Arrow IPC (the FFI reader declined the table's layout). */
 async function ipcFallback(file: PqFile, rowGroup: number, columns?: string[]): Promise<arrow.Table> {
   const t = await file.read({ rowGroups: [rowGroup], columns, batchSize: 1 << 20 });

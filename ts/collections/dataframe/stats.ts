@@ -4,7 +4,7 @@
  */
 import * as arrow from 'apache-arrow';
 import { native } from '../../native.js';
-import { float64Values } from './arrow-util.js';
+import { nativeColumn } from './arrow-util.js';
 
 /**
  * A quantile sketch: sorted values with weights. A partition keeps all its
@@ -25,51 +25,11 @@ export function sketchOf(sorted: Float64Array, size = SKETCH_SIZE): Sketch {
 }
 
 export function mergeSketches(parts: Sketch[], size = SKETCH_SIZE): Sketch {
-  // Sketches hold sorted values, so the union is a merge of sorted runs (linear), not a sort.
-  let runs = parts.map((p) => (isSorted(p.values) ? { values: p.values, weights: p.weights } : sortedPairs(p)));
-  if (runs.length === 0) runs = [{ values: new Float64Array(0), weights: new Float64Array(0) }];
-  while (runs.length > 1) {
-    const next: typeof runs = [];
-    for (let i = 0; i < runs.length; i += 2) next.push(i + 1 < runs.length ? mergeRuns(runs[i], runs[i + 1]) : runs[i]);
-    runs = next;
-  }
-  const { values: all, weights: ws } = runs[0];
-  const n = all.length;
-  const exact = parts.every((p) => p.exact);
-  if (n <= size) return { values: Float64Array.from(all), weights: Float64Array.from(ws), exact };
-  // compress: cut the cumulative weight into `size` equal parts, keep each part's middle value
-  let total = 0;
-  for (let i = 0; i < n; i++) total += ws[i];
-  const values = new Float64Array(size), weights = new Float64Array(size).fill(total / size);
-  let cum = 0, k = 0;
-  for (let i = 0; i < n; i++) {
-    const v = all[i], w = ws[i];
-    while (k < size && cum + w > ((k + 0.5) * total) / size) values[k++] = v;
-    cum += w;
-  }
-  while (k < size) values[k++] = all[n - 1];
-  return { values, weights, exact: false };
-}
-
-function isSorted(v: Float64Array): boolean {
-  for (let i = 1; i < v.length; i++) if (!(v[i - 1] <= v[i])) return false;
-  return true;
-}
-
-function sortedPairs(p: Sketch): { values: Float64Array; weights: Float64Array } {
-  const order = Array.from(p.values.keys()).sort((a, b) => p.values[a] - p.values[b]);
-  return { values: Float64Array.from(order, (i) => p.values[i]), weights: Float64Array.from(order, (i) => p.weights[i]) };
-}
-
-function mergeRuns(a: { values: Float64Array; weights: Float64Array }, b: { values: Float64Array; weights: Float64Array }) {
-  const n = a.values.length + b.values.length;
-  const values = new Float64Array(n), weights = new Float64Array(n);
-  let i = 0, j = 0;
-  for (let o = 0; o < n; o++) {
-    if (j >= b.values.length || (i < a.values.length && a.values[i] <= b.values[j])) { values[o] = a.values[i]; weights[o] = a.weights[i++]; }
-    else { values[o] = b.values[j]; weights[o] = b.weights[j++]; }
-  }
-  return { values, weights };
+  // the native merge: sketches hold sorted values, so the union is a merge of sorted runs
+  const m = native.mergeSketches(parts.map((p) => p.values), parts.map((p) => p.weights), size);
+  const n = parts.reduce((a, p) => a + p.values.length, 0);
+  const exact = n <= size && parts.every((p) => p.exact); // nothing was compressed
+  return { values: m.values, weights: m.weights, exact };
 }
 
 export function sketchQuantile(s: Sketch, q: number): number {
@@ -100,13 +60,14 @@ export interface ColumnSummary { count: number; sum: number; mean: number; m2: n
 /**
  * Per-column summaries of a partition, nulls and NaN skipped (pandas). With
  * `quantiles` the column is sorted for the sketch; without, no sort. The
- * work is the native `columnSummary` kernel (moments in two passes, a radix
- * sort for the sketch).
+ * work is the native `columnSummary` kernel over the column's own Arrow
+ * buffers (moments in two passes, a radix sort for the sketch).
  */
 export function describePartial(table: arrow.Table, columns: string[], quantiles = true): Record<string, ColumnSummary> {
   const out: Record<string, ColumnSummary> = {};
   for (const c of columns) {
-    const r = native.columnSummary(float64Values(table.getChild(c)!), quantiles ? SKETCH_SIZE : 0);
+    const col = nativeColumn(table.getChild(c)!);
+    const r = native.columnSummary(col.values, col.valid, quantiles ? SKETCH_SIZE : 0);
     const n = r.count;
     const sketch: Sketch = !quantiles || n <= SKETCH_SIZE
       ? { values: r.sketch, weights: new Float64Array(r.sketch.length).fill(1), exact: true }
@@ -181,7 +142,8 @@ export interface CorrPartial { k: number; n: Float64Array; mx: Float64Array; my:
 
 export function corrPartial(table: arrow.Table, columns: string[]): CorrPartial {
   const k = columns.length;
-  const m = native.pairwiseComoments(columns.map((c) => float64Values(table.getChild(c)!)), table.numRows);
+  const cols = columns.map((c) => nativeColumn(table.getChild(c)!));
+  const m = native.pairwiseComoments(cols.map((c) => c.values), cols.map((c) => c.valid), table.numRows);
   return { k, n: m.n, mx: m.mx, my: m.my, m2x: m.m2X, m2y: m.m2Y, cxy: m.cxy };
 }
 

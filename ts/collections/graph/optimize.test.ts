@@ -74,3 +74,34 @@ test('a column selection is pushed into the Parquet read it follows', async () =
   const parts = (await evaluate(fused, [...arr.keys])) as ChunkLike[];
   assert.deepEqual(parts.map((p) => p.shape), [[200, 2], [200, 2], [100, 2]]);
 });
+
+test('a read whose only consumer is a reduction partial becomes a scan of the columns it needs', async () => {
+  const df = await readParquet(testdataPath('frame.parquet'));
+  const g = df.groupby('VendorID').agg({ fare_amount: 'sum', tip_amount: ['min', 'max'] });
+  const plain = flatten(g.layers);
+  const opt = optimize(plain, [...g.keys], { fuse: false });
+  const scans = [...opt.values()].filter((t) => t.op === 'frame.scanParquet');
+  assert.equal(scans.length, 3);
+  assert.ok(![...opt.values()].some((t) => t.op === 'frame.readParquet'));
+  for (const s of scans) {
+    assert.deepEqual((s.args[0] as { columns: string[] }).columns, ['VendorID', 'fare_amount', 'tip_amount']);
+    assert.deepEqual((s.args[1] as [string, unknown[]][]).map(([op]) => op), ['frame.groupby.partial']);
+  }
+  // same answer as the graph as built (reads copied, all columns)
+  const [a] = (await evaluate(opt, [...g.keys])) as import('apache-arrow').Table[];
+  const [b] = (await evaluate(plain, [...g.keys])) as import('apache-arrow').Table[];
+  assert.deepEqual(a.toArray().map((r) => r.toJSON()), b.toArray().map((r) => r.toJSON()));
+  // a read that is requested or persisted stays a read
+  const kept = optimize(plain, [...g.keys], { fuse: false, protectedKeys: new Set([df.keys[0]]) });
+  assert.equal([...kept.values()].filter((t) => t.op === 'frame.readParquet').length, 1);
+  // through row-wise steps: select, filter
+  const d = df.select(['fare_amount', 'tip_amount', 'trip_distance']).filter(df.col('trip_distance').gt(1)).describe();
+  const dPlain = flatten(d.layers);
+  const dOpt = optimize(dPlain, [...d.keys], { fuse: false });
+  const dScans = [...dOpt.values()].filter((t) => t.op === 'frame.scanParquet');
+  assert.equal(dScans.length, 3);
+  assert.deepEqual((dScans[0].args[1] as [string, unknown[]][]).map(([op]) => op), ['frame.select', 'frame.filter', 'frame.describe.partial']);
+  const [x] = (await evaluate(dOpt, [...d.keys])) as import('apache-arrow').Table[];
+  const [y] = (await evaluate(dPlain, [...d.keys])) as import('apache-arrow').Table[];
+  assert.deepEqual(x.toArray().map((r) => r.toJSON()), y.toArray().map((r) => r.toJSON()));
+});

@@ -3,6 +3,8 @@
  * - cull: keep only the tasks the requested keys need;
  * - projection pushdown: a Parquet read whose only consumer keeps some
  *   columns reads only those columns;
+ * - scans: a read whose only consumer is a reduction partial becomes one
+ *   `frame.scanParquet` task that lends the row group instead of copying it;
  * - fusion: a task whose result only one other task uses is folded into that
  *   task, so a chain `read → select → assign → toChunk` runs as one task (no
  *   scheduling, no intermediate results stored) — Dask's `fuse` of linear chains.
@@ -74,6 +76,46 @@ export function pushProjection(graph: Graph, protectedKeys: Set<string>): Graph 
     const spec = t.args[0] as { columns: string[] | null };
     if (spec.columns && !cols.every((c) => spec.columns!.includes(c))) continue;
     out.set(k, { ...t, args: [{ ...spec, columns: cols }] });
+  }
+  return out;
+}
+
+/**
+ * Per-partition reductions whose partials are fresh values (sums, sketches,
+ * counts, distinct values), never views of their input table: a Parquet read
+ * feeding only one of them — directly or through synchronous row-wise steps
+ * (SCAN_STEPS) — becomes one `frame.scanParquet` task that lends the row group
+ * from the reader's memory instead of copying it.
+ */
+export const SCAN_OPS = ['frame.describe.partial', 'frame.corr.partial', 'frame.groupby.partial', 'frame.nullCounts', 'frame.uniques.partial'];
+export const SCAN_STEPS = ['frame.select', 'frame.assign', 'frame.filter', 'frame.dropna'];
+
+export function scanReads(graph: Graph, keep: Set<string>): Graph {
+  const users = dependents(graph);
+  const out: Graph = new Map(graph);
+  // the single consumer of `k`, when `k`'s result is its first argument and its only input
+  const next = (k: string): [string, TaskSpec] | null => {
+    const us = users.get(k) ?? [];
+    if (us.length !== 1 || keep.has(k)) return null;
+    const u = graph.get(us[0])!;
+    if (!isRefValue(u.args[0]) || refKey(u.args[0]) !== k || [...dependencies(u)].some((d) => d !== k)) return null;
+    return [us[0], u];
+  };
+  for (const [k, t] of graph) {
+    if (t.op !== 'frame.readParquet') continue;
+    const chain: string[] = [];
+    const steps: [string, unknown[]][] = [];
+    let at = next(k);
+    while (at && SCAN_STEPS.includes(at[1].op)) {
+      chain.push(at[0]);
+      steps.push([at[1].op, at[1].args.slice(1)]);
+      at = next(at[0]);
+    }
+    if (!at || !SCAN_OPS.includes(at[1].op)) continue;
+    steps.push([at[1].op, at[1].args.slice(1)]);
+    out.delete(k);
+    for (const c of chain) out.delete(c);
+    out.set(at[0], { ...at[1], op: 'frame.scanParquet', args: [t.args[0], steps] });
   }
   return out;
 }
@@ -159,6 +201,7 @@ export function optimize(graph: Graph, outputs: string[], o: OptimizeOptions = {
   const protectedKeys = o.protectedKeys ?? new Set<string>();
   let g = cull(graph, outputs);
   g = pushProjection(g, protectedKeys);
+  g = scanReads(g, new Set([...protectedKeys, ...outputs]));
   if (o.fuse !== false) g = fuse(g, outputs, protectedKeys);
   return g;
 }
