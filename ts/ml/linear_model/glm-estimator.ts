@@ -7,6 +7,7 @@
  */
 import { BaseEstimator, checkParam } from '../base.js';
 import { ArrayData, InMemoryData, type ChunkedData } from '../chunked.js';
+import { native } from '../../native.js';
 import { asLazyArray, DataFrame, frameToArray, ShoalArray } from '../collections-bridge.js';
 import { checkSameLength, toMatrix, type Matrix, type MatrixLike } from '../validation.js';
 import type { GlmDesign } from './glm-ops.js';
@@ -97,10 +98,20 @@ export abstract class GlmEstimator<P extends GlmParams> extends BaseEstimator<P>
       // C·Σ loss + pen  ≡  (1/W)·Σ loss + α·pen with α = 1/(C·W), W = the row count (unweighted)
       const rows = await d.data.reduce<number>('ml.glm.rows', () => [], 'core.sum');
       const p = this.params;
-      const sol = await solveGlm(
-        { data: d.data, design, cols: d.cols, alpha: p.penalty === 'none' ? 0 : 1 / (p.C * rows), l1Ratio: this.l1Ratio() },
-        { solver: p.solver, maxIter: p.maxIter, tol: p.tol },
-      );
+      const alpha = p.penalty === 'none' ? 0 : 1 / (p.C * rows);
+      let sol: { beta: Float64Array; nIter: number; converged: boolean };
+      // All the data is here: the kernel's whole in-memory solver (the same method and
+      // stopping rule, without a pass of the driver per step) — grid-search fits are these.
+      // Not for multinomial L-BFGS: near the optimum its gradient test alone can stall on
+      // the flat common-intercept direction, which the driver's F-decrease test ends.
+      if (d.data instanceof InMemoryData && (p.solver === 'newton' || (p.solver === 'lbfgs' && design.family !== 'multinomial'))) {
+        const x = d.data.chunk;
+        const r = native.glmFit(design, x.data as Float64Array, x.shape[0], d.cols, d.data.companions[0]!.data as Float64Array,
+          { solver: p.solver, alpha, l1Ratio: this.l1Ratio(), maxIter: p.maxIter, tol: p.tol });
+        sol = { beta: r.beta, nIter: r.iterations, converged: r.converged };
+      } else {
+        sol = await solveGlm({ data: d.data, design, cols: d.cols, alpha, l1Ratio: this.l1Ratio() }, { solver: p.solver, maxIter: p.maxIter, tol: p.tol });
+      }
       const k = outputs(design);
       const q = d.cols + (design.fitIntercept ? 1 : 0);
       const coef = new Float64Array(k * d.cols);
