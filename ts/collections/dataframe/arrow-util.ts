@@ -48,12 +48,17 @@ export function stringVector(values: (string | null)[]): arrow.Vector {
 }
 
 /** A dictionary (categorical) column over `categories`, with codes (-1 = null). */
-export function dictionaryVector(categories: arrow.Vector, codes: Int32Array): arrow.Vector {
+/**
+ * A dictionary (categorical) column. `id` tells the dictionaries of one table
+ * apart (Arrow refuses two different dictionaries under one id); it must be the
+ * same for a column in every partition, so use the column's position.
+ */
+export function dictionaryVector(categories: arrow.Vector, codes: Int32Array, id = 0): arrow.Vector {
   const valid = new Uint8Array(codes.length);
   const clean = new Int32Array(codes.length);
   for (let i = 0; i < codes.length; i++) { valid[i] = codes[i] >= 0 ? 1 : 0; clean[i] = Math.max(0, codes[i]); }
   const { bitmap, nullCount } = bitmapOf(valid, codes.length);
-  const type = new arrow.Dictionary(categories.type, new arrow.Int32(), 0, false);
+  const type = new arrow.Dictionary(categories.type, new arrow.Int32(), id, false);
   return arrow.makeVector(arrow.makeData({ type, length: codes.length, nullCount, nullBitmap: bitmap, data: clean, dictionary: categories } as never));
 }
 
@@ -199,7 +204,7 @@ export function takeVector(vec: arrow.Vector, idx: ArrayLike<number>): arrow.Vec
     const codes = new Int32Array(idx.length);
     const all = toFloat64(vec).values;
     for (let i = 0; i < idx.length; i++) codes[i] = outValid[i] ? all[idx[i]] : -1;
-    return dictionaryVector(vec.data[0].dictionary!, codes);
+    return dictionaryVector(vec.data[0].dictionary!, codes, (type as arrow.Dictionary).id);
   }
   if ((arrow.DataType.isFloat(type) || arrow.DataType.isInt(type) || arrow.DataType.isTimestamp(type)) && vec.data.length >= 1) {
     const flat = flatValues(vec);

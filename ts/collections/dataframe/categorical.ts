@@ -27,11 +27,11 @@ function codesOf(vec: arrow.Vector, categories: (number | string)[]): Int32Array
 /** Replaces each named column by a dictionary column over the given categories (unknown values become null). */
 export function categorizeTable(table: arrow.Table, categories: Record<string, (number | string)[]>): arrow.Table {
   const cols: Record<string, arrow.Vector> = {};
-  for (const f of table.schema.fields) {
+  table.schema.fields.forEach((f, position) => {
     const vec = table.getChild(f.name)!;
     const cats = categories[f.name];
-    cols[f.name] = cats ? dictionaryVector(categoryVector(cats), codesOf(vec, cats)) : vec;
-  }
+    cols[f.name] = cats ? dictionaryVector(categoryVector(cats), codesOf(vec, cats), position) : vec;
+  });
   return new arrow.Table(cols);
 }
 

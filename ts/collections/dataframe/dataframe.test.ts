@@ -87,6 +87,16 @@ test('filter, assign with column expressions and datetime fields, dropna', async
   assert.deepEqual(numbers(hours), ref.dt.hour);
 });
 
+test('two categorical columns in one frame survive a filter and a compute (a dictionary id per column)', async () => {
+  const df = await readParquet(testdataPath('frame.parquet'));
+  const cat = await df.select(['VendorID', 'payment_type', 'trip_distance']).categorize(['VendorID', 'payment_type']);
+  const t = await cat.filter(cat.col('trip_distance').gt(1)).compute();
+  const keep = ref.values.trip_distance.map((d: number) => d > 1);
+  assert.equal(t.numRows, keep.filter(Boolean).length);
+  assert.deepEqual(Array.from({ length: t.numRows }, (_, i) => Number(t.getChild('payment_type')!.get(i))),
+    ref.values.payment_type.filter((_: number, i: number) => keep[i]));
+});
+
 test('categorize then getDummies gives pandas columns and counts; toArray resolves lengths', async () => {
   const df = await readParquet(testdataPath('frame.parquet'));
   const cat = await df.select(['VendorID', 'payment_type', 'trip_distance']).categorize('payment_type');
