@@ -8,7 +8,7 @@
  * not penalised. Solved by the distributed solvers of glm-solvers.ts: each
  * step is one tree reduction of Rust kernel partials over X's chunks.
  */
-import { accuracyScore } from '../metrics.js';
+import { labelList, labelsOf, meanAccuracy } from '../labels.js';
 import { ArrayData } from '../chunked.js';
 import { DataFrame, frameToArray, ShoalArray } from '../collections-bridge.js';
 import type { Matrix } from '../validation.js';
@@ -102,27 +102,13 @@ export class LogisticRegression extends GlmEstimator<LogisticRegressionParams> {
       return input.mapBlocks('ml.glm.predictClass', { args: [coef, intercept, classes], dtype: 'float64', cols: null });
     }
     const idx = predictClassChunk(input, coef, intercept, classes.map((_, i) => i)).data;
-    return numeric ? Float64Array.from(idx, (i) => (classes as number[])[i]) : Array.from(idx, (i) => (classes as string[])[i]);
+    return labelsOf(idx, classes);
   }
 
   /** Mean accuracy on (X, y). */
   async score(X: XInput, y: Labels | ShoalArray | DataFrame): Promise<number> {
-    const p = (this.predict as (X: XInput) => Float64Array | string[] | ShoalArray)(X);
-    if (p instanceof ShoalArray) {
-      const yA = y instanceof DataFrame ? frameToArray(y).col(0) : y;
-      if (!(yA instanceof ShoalArray)) throw new TypeError('y: with X a shoal Array or DataFrame, y must be one too');
-      return accuracyScore(yA, p);
-    }
-    const truth = labelList(y);
-    if (truth.length !== p.length) throw new RangeError(`X and y: expected the same number of samples, got ${p.length} and ${truth.length}`);
-    let hits = 0;
-    for (let i = 0; i < truth.length; i++) if (truth[i] === (p as ArrayLike<number | string>)[i]) hits++;
-    return hits / truth.length;
+    return meanAccuracy((this.predict as (X: XInput) => Float64Array | string[] | ShoalArray)(X), y);
   }
+
 }
 
-function labelList(y: unknown): ArrayLike<number | string> {
-  if (Array.isArray(y) || ArrayBuffer.isView(y)) return y as ArrayLike<number | string>;
-  if (typeof y === 'object' && y !== null && 'data' in y) return (y as { data: ArrayLike<number> }).data;
-  throw new TypeError(`y: expected an array of class labels, got ${y === null ? 'null' : typeof y}`);
-}

@@ -16,6 +16,7 @@
 import { BaseEstimator, checkParam } from '../base.js';
 import { asLazyArray, DataFrame, ShoalArray } from '../collections-bridge.js';
 import { seededRandom } from '../model_selection/split.js';
+import { labelList, meanAccuracy, sortedClasses } from '../labels.js';
 import { checkSameLength, toMatrix, toVector, type Matrix, type MatrixLike, type VectorLike } from '../validation.js';
 
 // ------------------------------------------------------------------ losses
@@ -449,12 +450,9 @@ export class SGDClassifier extends BaseSGD {
 
   /** Mean accuracy. */
   async score(X: XInput, y: ArrayLike<number> | readonly string[]): Promise<number> {
-    const p = this.predict(X) as ArrayLike<number | string>;
-    const truth = labelList(y);
-    let hits = 0;
-    for (let i = 0; i < truth.length; i++) if (truth[i] === p[i]) hits++;
-    return hits / truth.length;
+    return meanAccuracy(this.predict(X), y);
   }
+
 }
 
 export class SGDRegressor extends BaseSGD {
@@ -513,13 +511,4 @@ export class SGDRegressor extends BaseSGD {
   }
 }
 
-function labelList(y: unknown): ArrayLike<number | string> {
-  if (Array.isArray(y) || ArrayBuffer.isView(y)) return y as ArrayLike<number | string>;
-  if (typeof y === 'object' && y !== null && 'data' in y) return (y as { data: ArrayLike<number> }).data;
-  throw new TypeError(`y: expected an array of class labels, got ${y === null ? 'null' : typeof y}`);
-}
 
-function sortedClasses(labels: ArrayLike<number | string>): number[] | string[] {
-  const list = Array.from(labels);
-  return typeof list[0] === 'string' ? [...new Set(list as string[])].sort() : [...new Set(list as number[])].sort((a, b) => a - b);
-}

@@ -11,7 +11,7 @@
 import { BaseEstimator, checkParam } from '../base.js';
 import { ArrayData } from '../chunked.js';
 import { asLazyArray, DataFrame, frameToArray, ShoalArray } from '../collections-bridge.js';
-import { accuracyScore } from '../metrics.js';
+import { labelList, labelsOf, meanAccuracy, sortedClasses } from '../labels.js';
 import { checkSameLength, toMatrix, type Matrix, type MatrixLike } from '../validation.js';
 import { classMomentsChunk, nbPredictChunk, nbProbaChunk, type GroupMoments } from './ops.js';
 import '../linear_model/glm-ops.js'; // the label discovery and encoding ops
@@ -144,7 +144,7 @@ export class GaussianNB extends BaseEstimator<GaussianNBParams> {
     checkSameLength('X', x.shape[0], 'y', list.length);
     const strings = typeof (classes ?? list)[0] === 'string';
     if (classes === null) {
-      classes = (strings ? [...new Set(list as string[])].sort() : [...new Set(list as number[])].sort((a, b) => a - b)) as number[] | string[];
+      classes = sortedClasses(list);
     }
     this.setClasses(classes);
     const index = new Map<number | string, number>((classes as (number | string)[]).map((c, i) => [c, i]));
@@ -196,26 +196,13 @@ export class GaussianNB extends BaseEstimator<GaussianNBParams> {
       return input.mapBlocks('ml.nb.predict', { args: [...this.args(), classes], dtype: 'float64', cols: null });
     }
     const idx = nbPredictChunk(input, ...this.args(), classes.map((_, i) => i)).data;
-    return numeric ? Float64Array.from(idx, (i) => (classes as number[])[i]) : Array.from(idx, (i) => (classes as string[])[i]);
+    return labelsOf(idx, classes);
   }
 
   /** Mean accuracy. */
   async score(X: XInput, y: Labels | ShoalArray | DataFrame): Promise<number> {
-    const p = (this.predict as (X: XInput) => Float64Array | string[] | ShoalArray)(X);
-    if (p instanceof ShoalArray) {
-      const yA = y instanceof DataFrame ? frameToArray(y).col(0) : y;
-      if (!(yA instanceof ShoalArray)) throw new TypeError('y: with X a shoal Array or DataFrame, y must be one too');
-      return accuracyScore(yA, p);
-    }
-    const truth = labelList(y);
-    let hits = 0;
-    for (let i = 0; i < truth.length; i++) if (truth[i] === (p as ArrayLike<number | string>)[i]) hits++;
-    return hits / truth.length;
+    return meanAccuracy((this.predict as (X: XInput) => Float64Array | string[] | ShoalArray)(X), y);
   }
+
 }
 
-function labelList(y: unknown): ArrayLike<number | string> {
-  if (Array.isArray(y) || ArrayBuffer.isView(y)) return y as ArrayLike<number | string>;
-  if (typeof y === 'object' && y !== null && 'data' in y) return (y as { data: ArrayLike<number> }).data;
-  throw new TypeError(`y: expected an array of class labels, got ${y === null ? 'null' : typeof y}`);
-}
