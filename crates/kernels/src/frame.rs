@@ -568,32 +568,28 @@ pub fn group_reduce(keys: Column, values: &[Column]) -> Result<GroupPartials> {
         check_len(&format!("values[{j}]"), v.len(), rows, "rows")?;
         v.check(&format!("values[{j}]"))?;
     }
-    let key_values = keys.to_f64();
-    let owned: Vec<Cow<[f64]>> = values.iter().map(|c| c.to_f64()).collect();
-    let values: Vec<&[f64]> = owned.iter().map(|c| &c[..]).collect();
-    const SMALL: usize = 4096;
-    const NONE: u32 = u32::MAX;
-    let mut direct = vec![NONE; SMALL];
-    let mut index: std::collections::HashMap<u64, u32> = std::collections::HashMap::new();
-    let mut group_keys: Vec<f64> = Vec::new();
-    let mut gid = vec![NONE; rows];
-    for (r, &k) in key_values.iter().enumerate() {
-        if k.is_nan() {
-            continue;
-        }
-        let k = if k == 0.0 { 0.0 } else { k }; // −0 joins 0
-        let small = k >= 0.0 && k < SMALL as f64 && k.fract() == 0.0;
-        let slot = if small {
-            &mut direct[k as usize]
-        } else {
-            index.entry(k.to_bits()).or_insert(NONE)
-        };
-        if *slot == NONE {
-            *slot = group_keys.len() as u32;
-            group_keys.push(k);
-        }
-        gid[r] = *slot;
+    let mut ids = GroupIds::new(rows);
+    // keys read in place, converted per row (no converted copy of the column)
+    match keys.data {
+        ColumnData::F64(v) => v
+            .iter()
+            .enumerate()
+            .for_each(|(r, &k)| ids.assign(r, k, keys.valid)),
+        ColumnData::I32(v) => v
+            .iter()
+            .enumerate()
+            .for_each(|(r, &k)| ids.assign(r, f64::from(k), keys.valid)),
+        ColumnData::I64(v) => v
+            .iter()
+            .enumerate()
+            .for_each(|(r, &k)| ids.assign(r, k as f64, keys.valid)),
     }
+    let GroupIds {
+        keys: group_keys,
+        gid,
+        ..
+    } = ids;
+    let owned: Vec<Cow<[f64]>> = values.iter().map(|c| c.to_f64()).collect();
     let ng = group_keys.len();
     let nv = values.len();
     let mut out = GroupPartials {
@@ -603,31 +599,84 @@ pub fn group_reduce(keys: Column, values: &[Column]) -> Result<GroupPartials> {
         min: vec![f64::INFINITY; ng * nv],
         max: vec![f64::NEG_INFINITY; ng * nv],
     };
-    for (j, v) in values.iter().enumerate() {
-        let (sum, count) = (
-            &mut out.sum[j * ng..(j + 1) * ng],
-            &mut out.count[j * ng..(j + 1) * ng],
-        );
-        let (min, max) = (
-            &mut out.min[j * ng..(j + 1) * ng],
-            &mut out.max[j * ng..(j + 1) * ng],
-        );
-        for (&g, &x) in gid.iter().zip(v.iter()) {
-            if g == NONE || x.is_nan() {
+    // Four lanes of accumulators (row r updates lane r mod 4): with few groups, consecutive
+    // rows hit the same accumulator and one lane would wait on the previous add.
+    const LANES: usize = 4;
+    let (mut sum, mut count) = (vec![0.0; LANES * ng], vec![0.0; LANES * ng]);
+    let (mut min, mut max) = (
+        vec![f64::INFINITY; LANES * ng],
+        vec![f64::NEG_INFINITY; LANES * ng],
+    );
+    for (j, v) in owned.iter().enumerate() {
+        sum.fill(0.0);
+        count.fill(0.0);
+        min.fill(f64::INFINITY);
+        max.fill(f64::NEG_INFINITY);
+        for (r, (&g, &x)) in gid.iter().zip(v.iter()).enumerate() {
+            if g == NO_GROUP || x.is_nan() {
                 continue;
             }
-            let g = g as usize;
-            sum[g] += x;
-            count[g] += 1.0;
-            if x < min[g] {
-                min[g] = x;
-            }
-            if x > max[g] {
-                max[g] = x;
+            let at = (r % LANES) * ng + g as usize;
+            sum[at] += x;
+            count[at] += 1.0;
+            min[at] = if x < min[at] { x } else { min[at] };
+            max[at] = if x > max[at] { x } else { max[at] };
+        }
+        for g in 0..ng {
+            let o = j * ng + g;
+            for l in 0..LANES {
+                let at = l * ng + g;
+                out.sum[o] += sum[at];
+                out.count[o] += count[at];
+                out.min[o] = out.min[o].min(min[at]);
+                out.max[o] = out.max[o].max(max[at]);
             }
         }
     }
     Ok(out)
+}
+
+const NO_GROUP: u32 = u32::MAX;
+
+/// Group ids in order of first appearance: a table for small non-negative integer keys,
+/// a hash map for the others.
+struct GroupIds {
+    direct: Vec<u32>,
+    index: std::collections::HashMap<u64, u32>,
+    keys: Vec<f64>,
+    gid: Vec<u32>,
+}
+
+impl GroupIds {
+    const SMALL: usize = 4096;
+
+    fn new(rows: usize) -> Self {
+        GroupIds {
+            direct: vec![NO_GROUP; Self::SMALL],
+            index: std::collections::HashMap::new(),
+            keys: Vec::new(),
+            gid: vec![NO_GROUP; rows],
+        }
+    }
+
+    #[inline(always)]
+    fn assign(&mut self, r: usize, k: f64, valid: Option<&[u8]>) {
+        if k.is_nan() || valid.is_some_and(|v| (v[r >> 3] >> (r & 7)) & 1 == 0) {
+            return;
+        }
+        let k = if k == 0.0 { 0.0 } else { k }; // −0 joins 0
+        let ki = k as i64; // saturating; exact when k is a small integer
+        let slot = if ki as f64 == k && (0..Self::SMALL as i64).contains(&ki) {
+            &mut self.direct[ki as usize]
+        } else {
+            self.index.entry(k.to_bits()).or_insert(NO_GROUP)
+        };
+        if *slot == NO_GROUP {
+            *slot = self.keys.len() as u32;
+            self.keys.push(k);
+        }
+        self.gid[r] = *slot;
+    }
 }
 
 #[cfg(test)]
