@@ -58,7 +58,8 @@ async function runTask(task: ThreadTask): Promise<ThreadResult> {
       a.ref !== undefined ? lookup(a.ref) : decodeValue(a.literal!.header, a.literal!.buffers, lookup));
     const fn = getOp(task.op);
     const result = await runWithContext(task.key, task.workerId, () => fn(...args));
-    released(sharedBytes(inputs.values()));
+    // the thread lets go of its inputs and of the result it hands back
+    released(sharedBytes([...inputs.values(), result]));
     return { ok: true, result: pack(result), ms: performance.now() - start };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
