@@ -43,7 +43,7 @@ export const suite: Suite = {
   async run({ runs, quick, shoalOnly }): Promise<ResultRow[]> {
     const cfg = quick
       ? { kmeansRows: 1_000_000, kmeansChunk: 250_000, logisticRows: 100_000, logisticChunk: 25_000, linearRows: 2_000_000, searchRows: 20_000 }
-      : { kmeansRows: 10_000_000, kmeansChunk: 1_000_000, logisticRows: 1_000_000, logisticChunk: 100_000, linearRows: 100_000_000, searchRows: 100_000 };
+      : { kmeansRows: 10_000_000, kmeansChunk: 1_000_000, logisticRows: 1_000_000, logisticChunk: 100_000, linearRows: 10_000_000, searchRows: 100_000 };
     const pyArgs = ['--kmeans-rows', String(cfg.kmeansRows), '--logistic-rows', String(cfg.logisticRows), '--search-rows', String(cfg.searchRows), '--runs', String(runs)];
     const sk = shoalOnly ? null : asBaselineResult(await runPython('ml_sklearn.py', pyArgs, { timeoutMs: 1_800_000 }), 'ml_sklearn.py');
     const dml = shoalOnly ? null : asBaselineResult(await runPython('ml_sklearn.py', [...pyArgs, '--dask-ml', '--workers', String(WORKERS), '--chunk', String(cfg.logisticChunk)], { timeoutMs: 3_600_000 }), 'ml_sklearn.py --dask-ml');
@@ -77,7 +77,7 @@ export const suite: Suite = {
       m['linear.streamed'] = await measure(async () => flops / (await seconds(() => new LinearRegression().fit(Xl, yl))) / 1e9, { runs: cfg.linearRows > 10_000_000 ? 1 : runs });
 
       // the same fit on persisted data: the fit engine without the generator's cost
-      const persistedRows = quick ? 1_000_000 : 5_000_000;
+      const persistedRows = quick ? 1_000_000 : 2_000_000;
       const [Xq, yq] = makeRegression({ nSamples: persistedRows, nFeatures: 100, chunks: 500_000, noise: 1, randomState: 1 });
       const [XqP, yqP] = await Promise.all([Xq.persist({ wait: true }), yq.persist({ wait: true })]);
       m['linear.persisted'] = await measure(async () => (2 * persistedRows * 100 * 100) / (await seconds(() => new LinearRegression().fit(XqP, yqP))) / 1e9, { runs });
@@ -113,7 +113,7 @@ export const suite: Suite = {
     rows.push(makeRow({
       case: 'linear.persisted', unit: 'GFLOP/s', better: 'higher', shoal: m['linear.persisted'].median, baseline: gram.median * WORKERS,
       baselineName: `Gram kernel, 1 thread x ${WORKERS} threads (measured here)`,
-      detail: { rows: quick ? 1_000_000 : 5_000_000, cols: 100, shoalSamples: m['linear.persisted'].samples, gramSamples: gram.samples },
+      detail: { rows: quick ? 1_000_000 : 2_000_000, cols: 100, shoalSamples: m['linear.persisted'].samples, gramSamples: gram.samples },
     }));
     return rows;
   },
