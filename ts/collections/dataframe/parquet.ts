@@ -3,8 +3,7 @@
  * WebAssembly; data crosses as Arrow IPC). See docs/collections.md for the
  * measurement behind the choice.
  */
-import { openAsBlob } from 'node:fs';
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import * as arrow from 'apache-arrow';
@@ -199,9 +198,11 @@ export async function inspectParquet(paths: string[]): Promise<{ pieces: Parquet
   let schema: arrow.Schema | undefined;
   for (const path of paths) {
     let file;
+    const fd = openSync(path, 'r');
     try {
-      file = await pq.ParquetFile.fromFile(await openAsBlob(path));
+      file = await pq.ParquetFile.fromFile(fileBlob(fd, fstatSync(fd).size));
     } catch (e) {
+      closeSync(fd);
       throw new Error(`readParquet: ${path} is not a readable Parquet file (${(e as Error).message ?? String(e)})`);
     }
     try {
@@ -215,6 +216,7 @@ export async function inspectParquet(paths: string[]): Promise<{ pieces: Parquet
       for (let g = 0; g < groups; g++) pieces.push({ path, rowGroup: g, rows: Number(meta.rowGroup(g).numRows()) });
     } finally {
       file.free();
+      closeSync(fd);
     }
   }
   return { pieces, schema: schema! };
