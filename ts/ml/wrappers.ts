@@ -18,7 +18,8 @@ import { computeKeys } from '../collections/graph/compute.js';
 import { mergeLayers, tokenize, withLayer } from '../collections/graph/layers.js';
 import { BaseEstimator, checkParam, type Params } from './base.js';
 import { ArrayData } from './chunked.js';
-import { seededRandom } from './model_selection/split.js';
+import { permutation } from './model_selection/split.js';
+import { sortedClasses } from './labels.js';
 import { asLazyArray, DataFrame, frameToArray, ShoalArray } from './collections-bridge.js';
 import { accuracyScore, r2Score } from './metrics.js';
 import { modelFromBytes, modelToBytes } from './persistence.js';
@@ -161,14 +162,7 @@ export class Incremental extends ParallelPostFit<IncrementalParams> {
     if (yA === undefined) throw new TypeError('y: Incremental needs y (chunked like X)');
     if (yA.numChunks !== A.numChunks) throw new RangeError(`X and y: expected the same chunks, got ${A.numChunks} and ${yA.numChunks} chunks`);
     const opts = await this.withClasses(est!, yA, options);
-    const order = [...A.keys.keys()];
-    if (p.shuffleBlocks) {
-      const rand = seededRandom(p.randomState);
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        [order[i], order[j]] = [order[j], order[i]];
-      }
-    }
+    const order = p.shuffleBlocks ? Array.from(permutation(A.numChunks, p.randomState)) : [...A.keys.keys()];
     const token = tokenize('incremental', A.keys, yA.keys, name, Math.random());
     const tasks = new Map<string, TaskSpec>();
     let prev: string | null = null;
@@ -190,8 +184,6 @@ export class Incremental extends ParallelPostFit<IncrementalParams> {
     if (y instanceof ShoalArray) {
       return { ...options, classes: await new ArrayData(y).reduce<number[]>('ml.glm.labelSet', () => [], 'ml.glm.labelSetCombine') };
     }
-    const list = Array.from(y as ArrayLike<number | string>);
-    const classes = typeof list[0] === 'string' ? [...new Set(list as string[])].sort() : [...new Set(list as number[])].sort((a, b) => a - b);
-    return { ...options, classes };
+    return { ...options, classes: sortedClasses(y as ArrayLike<number | string>) };
   }
 }

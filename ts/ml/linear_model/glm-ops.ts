@@ -87,21 +87,34 @@ export function probaChunk(x: ChunkLike, coef: ArrayLike<number>, intercept: Arr
   const rows = x.shape[0];
   const k = intercept.length;
   const classes = k === 1 ? 2 : k;
+  if (k > 1) return { data: softmaxRows(eta, rows, k), shape: [rows, k] };
   const out = allocShared(Float64Array, rows * classes) as Float64Array;
   for (let r = 0; r < rows; r++) {
-    if (k === 1) {
-      const p = sigmoid(eta[r]);
-      out[r * 2] = 1 - p;
-      out[r * 2 + 1] = p;
-      continue;
-    }
-    let max = -Infinity;
-    for (let c = 0; c < k; c++) max = Math.max(max, eta[r * k + c]);
-    let sum = 0;
-    for (let c = 0; c < k; c++) sum += (out[r * k + c] = Math.exp(eta[r * k + c] - max));
-    for (let c = 0; c < k; c++) out[r * k + c] /= sum;
+    const p = sigmoid(eta[r]);
+    out[r * 2] = 1 - p;
+    out[r * 2 + 1] = p;
   }
   return { data: out, shape: [rows, classes] };
+}
+
+/** Each row of `scores` (`rows x k`) through a softmax (max-shifted), in shared memory. */
+export function softmaxRows(scores: Float64Array, rows: number, k: number): Float64Array {
+  const out = allocShared(Float64Array, rows * k) as Float64Array;
+  for (let r = 0; r < rows; r++) {
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) max = Math.max(max, scores[r * k + c]);
+    let sum = 0;
+    for (let c = 0; c < k; c++) sum += (out[r * k + c] = Math.exp(scores[r * k + c] - max));
+    for (let c = 0; c < k; c++) out[r * k + c] /= sum;
+  }
+  return out;
+}
+
+/** The column of row `r`'s largest score (the first on ties). */
+export function argmaxRow(scores: ArrayLike<number>, r: number, k: number): number {
+  let best = 0;
+  for (let c = 1; c < k; c++) if (scores[r * k + c] > scores[r * k + best]) best = c;
+  return best;
 }
 
 /** η of a chunk: `rows` for one output, `rows x outputs` otherwise (scikit-learn's decision_function). */
@@ -120,13 +133,7 @@ export function predictClassChunk(x: ChunkLike, coef: ArrayLike<number>, interce
   const k = intercept.length;
   const out = allocShared(Float64Array, rows) as Float64Array;
   for (let r = 0; r < rows; r++) {
-    if (k === 1) {
-      out[r] = labels[eta[r] > 0 ? 1 : 0];
-      continue;
-    }
-    let best = 0;
-    for (let c = 1; c < k; c++) if (eta[r * k + c] > eta[r * k + best]) best = c;
-    out[r] = labels[best];
+    out[r] = labels[k === 1 ? (eta[r] > 0 ? 1 : 0) : argmaxRow(eta, r, k)];
   }
   return { data: out, shape: [rows] };
 }

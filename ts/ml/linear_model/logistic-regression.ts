@@ -8,7 +8,7 @@
  * not penalised. Solved by the distributed solvers of glm-solvers.ts: each
  * step is one tree reduction of Rust kernel partials over X's chunks.
  */
-import { labelList, labelsOf, meanAccuracy } from '../labels.js';
+import { labelList, labelsOf, meanAccuracy, sortedClasses } from '../labels.js';
 import { ArrayData } from '../chunked.js';
 import { DataFrame, frameToArray, ShoalArray } from '../collections-bridge.js';
 import type { Matrix } from '../validation.js';
@@ -57,10 +57,8 @@ export class LogisticRegression extends GlmEstimator<LogisticRegressionParams> {
         throw new RangeError(`y: expected ${strings ? 'string' : 'finite numeric'} labels throughout, got ${JSON.stringify(v)} at index ${i}`);
       }
     }
-    const classes = strings
-      ? [...new Set(list as string[])].sort()
-      : [...new Set(list as number[])].sort((a, b) => a - b);
-    this.setClasses(classes as number[] | string[]);
+    const classes = sortedClasses(list);
+    this.setClasses(classes);
     const index = new Map<number | string, number>((classes as (number | string)[]).map((c, i) => [c, i]));
     return Float64Array.from(list, (v) => index.get(v)!);
   }

@@ -16,7 +16,8 @@
 import { BaseEstimator, checkParam } from '../base.js';
 import { asLazyArray, DataFrame, ShoalArray } from '../collections-bridge.js';
 import { seededRandom } from '../model_selection/split.js';
-import { labelList, meanAccuracy, sortedClasses } from '../labels.js';
+import { labelList, labelsOf, meanAccuracy, sortedClasses } from '../labels.js';
+import { argmaxRow, linearPredictor } from './glm-ops.js';
 import { checkSameLength, toMatrix, toVector, type Matrix, type MatrixLike, type VectorLike } from '../validation.js';
 
 // ------------------------------------------------------------------ losses
@@ -321,18 +322,11 @@ abstract class BaseSGD extends BaseEstimator<SGDParams> {
   decisionFunction(X: XInput): Float64Array | Matrix {
     this.checkFitted('decisionFunction');
     const m = this.matrix(X, 'decisionFunction');
-    const [n, d] = m.shape;
     const k = this.intercept_!.length;
-    const out = new Float64Array(n * k);
-    for (let i = 0; i < n; i++) {
-      for (let c = 0; c < k; c++) {
-        let s = this.intercept_![c];
-        for (let j = 0; j < d; j++) s += m.data[i * d + j] * this.coef_!.data[c * d + j];
-        out[i * k + c] = s;
-      }
-    }
-    return k === 1 ? out : { data: out, shape: [n, k] };
+    const out = linearPredictor(m, this.coef_!.data, this.intercept_!);
+    return k === 1 ? out : { data: out, shape: [m.shape[0], k] };
   }
+
 }
 
 const SGD_DEFAULTS = { penalty: 'l2' as SGDPenalty, alpha: 1e-4, l1Ratio: 0.15, fitIntercept: true, maxIter: 1000, tol: 1e-3, shuffle: true, epsilon: 0.1, randomState: 0, eta0: 0.01, nIterNoChange: 5 };
@@ -411,17 +405,9 @@ export class SGDClassifier extends BaseSGD {
     this.checkFitted('predict');
     const dec = this.decisionFunction(X);
     const classes = this.classes_!;
-    const pick = (i: number): number => {
-      if (dec instanceof Float64Array) return dec[i] > 0 ? 1 : 0;
-      const k = dec.shape[1];
-      let best = 0;
-      for (let c = 1; c < k; c++) if (dec.data[i * k + c] > dec.data[i * k + best]) best = c;
-      return best;
-    };
     const n = dec instanceof Float64Array ? dec.length : dec.shape[0];
-    return typeof classes[0] === 'number'
-      ? Float64Array.from({ length: n }, (_, i) => (classes as number[])[pick(i)])
-      : Array.from({ length: n }, (_, i) => (classes as string[])[pick(i)]);
+    const idx = Int32Array.from({ length: n }, (_, i) => (dec instanceof Float64Array ? (dec[i] > 0 ? 1 : 0) : argmaxRow(dec.data, i, dec.shape[1])));
+    return labelsOf(idx, classes);
   }
 
   /** Class probabilities (losses 'log_loss' and 'modified_huber'), one-vs-rest normalised as scikit-learn. */

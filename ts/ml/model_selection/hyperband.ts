@@ -16,7 +16,7 @@
  * Without a client the same schedule runs on this thread.
  */
 import { ref, type TaskSpec } from '../../actors/graph.js';
-import { Client, getClient } from '../../actors/client.js';
+import { Client } from '../../actors/client.js';
 import { fromArray } from '../../collections/array/create.js';
 import { computeKeys } from '../../collections/graph/compute.js';
 import { mergeLayers, tokenize, withLayer } from '../../collections/graph/layers.js';
@@ -29,7 +29,9 @@ import { toMatrix, type Matrix, type MatrixLike } from '../validation.js';
 import { partialFitStep } from '../wrappers-ops.js';
 import { checkSpace, copySpace, sampleCandidates, type ParamDistributions } from './param-grid.js';
 import { getScorer, type Scorer, type Targets } from './scoring.js';
-import { seededRandom, trainTestSplit } from './split.js';
+import { permutation, seededRandom, takeRows, trainTestSplit } from './split.js';
+import { activeClient } from './search.js';
+import { sortedClasses } from '../labels.js';
 import '../linear_model/glm-ops.js'; // label discovery on collections
 
 type PartialFittable = BaseEstimator<Params> & { partialFit(X: unknown, y: unknown, o?: unknown): Promise<unknown> };
@@ -187,7 +189,7 @@ abstract class BaseIncrementalSearch<P extends HyperbandParams | SuccessiveHalvi
     const p = this.params;
     const est = p.estimator!;
     const name = registeredName(est)!;
-    const client = p.scheduler === 'local' ? null : p.scheduler instanceof Client ? p.scheduler : tryClient();
+    const client = p.scheduler === 'local' ? null : p.scheduler instanceof Client ? p.scheduler : activeClient();
     const scorer = p.scoring === null ? null : getScorer(p.scoring);
     const { blocks, test, classes } = await this.split(X, y, client);
     const options: Record<string, unknown> = estimatorKind(est) === 'classifier' ? { classes } : {};
@@ -244,14 +246,12 @@ abstract class BaseIncrementalSearch<P extends HyperbandParams | SuccessiveHalvi
       const labels = Array.isArray(y) || ArrayBuffer.isView(y) ? Array.from(y as ArrayLike<number | string>) : null;
       if (labels === null) throw new TypeError('y: expected an array of targets (or a shoal Array with X a collection)');
       if (labels.length !== m.shape[0]) throw new RangeError(`X and y: expected the same number of samples, got ${m.shape[0]} and ${labels.length}`);
-      const classes = typeof labels[0] === 'string' ? [...new Set(labels as string[])].sort() : [...new Set(labels as number[])].sort((a, b) => a - b);
-      const order = Array.from({ length: m.shape[0] }, (_, i) => i);
-      const rand = seededRandom(p.randomState);
-      for (let i = order.length - 1; i > 0; i--) { const j = Math.floor(rand() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
+      const classes = sortedClasses(labels);
+      const order = permutation(m.shape[0], p.randomState);
       const nTest = Math.ceil(p.testSize * order.length);
-      const pick = (idx: number[]) => ({
-        X: { data: Float64Array.from(idx.flatMap((i) => Array.from(m.data.subarray(i * m.shape[1], (i + 1) * m.shape[1])))), shape: [idx.length, m.shape[1]] as [number, number] },
-        y: typeof labels[0] === 'string' ? idx.map((i) => labels[i] as string) : Float64Array.from(idx, (i) => labels[i] as number),
+      const pick = (idx: Int32Array) => ({
+        X: { data: takeRows(m.data, m.shape[1], idx), shape: [idx.length, m.shape[1]] as [number, number] },
+        y: typeof labels[0] === 'string' ? Array.from(idx, (i) => labels[i] as string) : Float64Array.from(idx, (i) => labels[i] as number),
       });
       const train = pick(order.slice(nTest));
       const test = pick(order.slice(0, nTest));
@@ -291,14 +291,6 @@ abstract class BaseIncrementalSearch<P extends HyperbandParams | SuccessiveHalvi
     const scorer = this.params.scoring === null ? null : getScorer(this.params.scoring);
     const est = this.bestEstimator_ as unknown as { score(X: unknown, y: unknown): Promise<number> };
     return scorer === null ? est.score(X, y) : Number(await scorer(est, toMatrix('X', X), y as Targets));
-  }
-}
-
-function tryClient(): Client | null {
-  try {
-    return getClient();
-  } catch {
-    return null;
   }
 }
 

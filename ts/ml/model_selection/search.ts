@@ -144,7 +144,8 @@ function rankScores(means: readonly number[]): number[] {
   return v.map((x) => 1 + v.filter((o) => o > x).length);
 }
 
-function activeClient(): Client | null {
+/** The active client, or null where none runs (searches then fit on this thread). */
+export function activeClient(): Client | null {
   try {
     return getClient();
   } catch {

@@ -7,6 +7,7 @@
 import { registerOp } from '../../actors/ops.js';
 import { allocShared } from '../../actors/chunk.js';
 import type { ChunkLike } from '../../collections/array/dtype.js';
+import { argmaxRow, softmaxRows } from '../linear_model/glm-ops.js';
 
 /** Count, mean and sum of squared deviations per (group, feature), row-major `groups x cols`. */
 export interface GroupMoments {
@@ -97,15 +98,7 @@ export function nbProbaChunk(x: ChunkLike, theta: ArrayLike<number>, variance: A
   const jll = jointLogLikelihood(x, theta, variance, logPrior);
   const k = logPrior.length;
   const rows = x.shape[0];
-  const out = allocShared(Float64Array, rows * k) as Float64Array;
-  for (let r = 0; r < rows; r++) {
-    let max = -Infinity;
-    for (let c = 0; c < k; c++) max = Math.max(max, jll[r * k + c]);
-    let sum = 0;
-    for (let c = 0; c < k; c++) sum += (out[r * k + c] = Math.exp(jll[r * k + c] - max));
-    for (let c = 0; c < k; c++) out[r * k + c] /= sum;
-  }
-  return { data: out, shape: [rows, k] };
+  return { data: softmaxRows(jll, rows, k), shape: [rows, k] };
 }
 
 /** The most likely class label of each row. */
@@ -114,11 +107,7 @@ export function nbPredictChunk(x: ChunkLike, theta: ArrayLike<number>, variance:
   const k = logPrior.length;
   const rows = x.shape[0];
   const out = allocShared(Float64Array, rows) as Float64Array;
-  for (let r = 0; r < rows; r++) {
-    let best = 0;
-    for (let c = 1; c < k; c++) if (jll[r * k + c] > jll[r * k + best]) best = c;
-    out[r] = labels[best];
-  }
+  for (let r = 0; r < rows; r++) out[r] = labels[argmaxRow(jll, r, k)];
   return { data: out, shape: [rows] };
 }
 
