@@ -4,35 +4,21 @@
  * not send one copy per worker); where a worker cannot read it, it gets the
  * data directly.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'nats';
 import { Client } from '../client.js';
-import { NatsServer, ShoalProcess, haveNatsServer, startCluster } from '../testing/processes.js';
+import { clusterForTests, skipWithoutNatsServer as skip } from '../testing/processes.js';
 
-const skip = haveNatsServer() ? false : 'nats-server is not installed (scripts/setup.sh installs it)';
 const TEST_OPS = new URL('../testing/test-ops.js', import.meta.url).pathname;
-let server: NatsServer;
-let procs: ShoalProcess[] = [];
-
-before(async () => {
-  if (skip) return;
-  server = await NatsServer.start();
-  const { scheduler, workers } = await startCluster(server.url, 3, [], ['--module', TEST_OPS]);
-  procs = [scheduler, ...workers];
-});
-
-after(async () => {
-  await Promise.all(procs.map((p) => p.kill('SIGKILL')));
-  await server?.stop();
-});
+const cluster = clusterForTests(3, ['--module', TEST_OPS]);
 
 test('a broadcast goes through the JetStream object store once; every worker holds it; the object is deleted after', { skip, timeout: 60_000 }, async () => {
   // watch the object store's chunk subjects: the bytes the client writes there
-  const watcher = await connect({ servers: server.url });
+  const watcher = await connect({ servers: cluster.server.url });
   let storedBytes = 0;
   const sub = watcher.subscribe('$O.shoal-shoal.C.>', { callback: (_e, m) => { storedBytes += m.data.byteLength; } });
-  const client = await Client.connect({ nats: server.url, log: () => {} });
+  const client = await Client.connect({ nats: cluster.server.url, log: () => {} });
   try {
     const data = Float64Array.from({ length: 2_000_000 }, (_, i) => i % 7); // 16 MB
     const expected = data.reduce((a, b) => a + b, 0);

@@ -5,36 +5,22 @@
  * worker joining mid-graph, a restarted nats-server and a storm of malformed
  * messages.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'nats';
 import { Client } from '../client.js';
 import { ref, type Graph } from '../graph.js';
 import { encodeEnvelope } from '../protocol/codec.js';
-import { NatsServer, ShoalProcess, haveNatsServer, startCluster } from '../testing/processes.js';
+import { ShoalProcess, clusterForTests, skipWithoutNatsServer as skip } from '../testing/processes.js';
 import { makeBlobs } from '../../collections/datasets/synthetic.js';
 import { KMeans } from '../../ml/cluster/kmeans.js';
 import { Subjects } from './subjects.js';
 
-const skip = haveNatsServer() ? false : 'nats-server is not installed (scripts/setup.sh installs it)';
 const TEST_OPS = new URL('../testing/test-ops.js', import.meta.url).pathname;
-let server: NatsServer;
-let procs: ShoalProcess[] = [];
-
-before(async () => {
-  if (skip) return;
-  server = await NatsServer.start();
-  const { scheduler, workers } = await startCluster(server.url, 3, [], ['--module', TEST_OPS]);
-  procs = [scheduler, ...workers];
-});
-
-after(async () => {
-  await Promise.all(procs.map((p) => p.kill('SIGKILL')));
-  await server?.stop();
-});
+const cluster = clusterForTests(3, ['--module', TEST_OPS]);
 
 async function client(): Promise<Client> {
-  return Client.connect({ nats: server.url, log: () => {} });
+  return Client.connect({ nats: cluster.server.url, log: () => {} });
 }
 
 /** Waits until the scheduler knows `n` workers. */
@@ -111,7 +97,7 @@ test('10 000 malformed and forged messages at every actor: none crashes and a gr
   const c = await client();
   try {
     const ids = await workers(c, 3);
-    const raw = await connect({ servers: server.url });
+    const raw = await connect({ servers: cluster.server.url });
     const subjects = new Subjects('shoal');
     const valid = [
       encodeEnvelope('client-fuzz', 's', { type: 'UpdateGraph', clientId: 'client-fuzz', tasks: [{ key: 'k', op: 'core.identity', args: [], dependencies: [], priority: 0, retries: 0 }], wanted: ['k'] }),
@@ -143,8 +129,8 @@ test('10 000 malformed and forged messages at every actor: none crashes and a gr
     const [again] = await c.compute(sumTree(300, 'after-fuzz').graph, [sumTree(300, 'after-fuzz').root]);
     assert.equal(again, (300 * 299) / 2);
     assert.equal((await c.identify()).workers.length, 3);
-    for (const p of procs) assert.equal(p.proc.exitCode, null, `${p.name} exited:\n${p.output}`);
-    assert.match(procs[0]!.output, /rejected a message|refused/);
+    for (const p of cluster.procs) assert.equal(p.proc.exitCode, null, `${p.name} exited:\n${p.output}`);
+    assert.match(cluster.procs[0]!.output, /rejected a message|refused/);
   } finally {
     await c.close();
   }
@@ -152,7 +138,7 @@ test('10 000 malformed and forged messages at every actor: none crashes and a gr
 
 test('a worker joining mid-graph receives work', { skip, timeout: 120_000 }, async () => {
   const c = await client();
-  const late = ShoalProcess.spawn(['worker', '--nats', server.url, '--nthreads', '1', '--name', 'late', '--module', TEST_OPS], 'worker late');
+  const late = ShoalProcess.spawn(['worker', '--nats', cluster.server.url, '--nthreads', '1', '--name', 'late', '--module', TEST_OPS], 'worker late');
   try {
     await workers(c, 3);
     const graph: Graph = new Map();
@@ -177,7 +163,7 @@ test('a worker killed with SIGKILL mid-graph: its results are recomputed and the
     const { graph, root } = sumTree(600, 'kill', (i) => ({ op: 'core.sleep', args: [5, i] }));
     const result = c.compute(graph, [root]);
     await new Promise((r) => setTimeout(r, 400));
-    const victim = procs.find((p) => p.name === 'worker w2')!;
+    const victim = cluster.procs.find((p) => p.name === 'worker w2')!;
     await victim.kill('SIGKILL');
     const [got] = await result;
     assert.equal(got, (600 * 599) / 2);
@@ -194,7 +180,7 @@ test('the nats-server restarted mid-graph: the actors reconnect and the graph fi
     const { graph, root } = sumTree(600, 'restart', (i) => ({ op: 'core.sleep', args: [5, i] }));
     const result = c.compute(graph, [root]);
     await new Promise((r) => setTimeout(r, 300));
-    await server.restart(300);
+    await cluster.server.restart(300);
     const [got] = await result;
     assert.equal(got, (600 * 599) / 2);
   } finally {
@@ -204,7 +190,7 @@ test('the nats-server restarted mid-graph: the actors reconnect and the graph fi
 
 test('a worker stopped with SIGTERM hands its results to the others: nothing is recomputed and the answer is right', { skip, timeout: 120_000 }, async () => {
   const c = await client();
-  const leaving = ShoalProcess.spawn(['worker', '--nats', server.url, '--nthreads', '1', '--name', 'leaving', '--module', TEST_OPS], 'worker leaving');
+  const leaving = ShoalProcess.spawn(['worker', '--nats', cluster.server.url, '--nthreads', '1', '--name', 'leaving', '--module', TEST_OPS], 'worker leaving');
   try {
     await leaving.waitFor(/thread\(s\)/);
     await workers(c, 3);
@@ -234,8 +220,8 @@ test('a restarted scheduler is reported to the client clearly; workers re-regist
     await workers(c, 2);
     const pending = c.submit('core.sleep', 20_000, 1);
     await new Promise((r) => setTimeout(r, 300));
-    await procs[0]!.kill('SIGKILL');
-    procs[0] = ShoalProcess.spawn(['scheduler', '--nats', server.url], 'scheduler (restarted)');
+    await cluster.procs[0]!.kill('SIGKILL');
+    cluster.procs[0] = ShoalProcess.spawn(['scheduler', '--nats', cluster.server.url], 'scheduler (restarted)');
     await assert.rejects(pending.result(), (e: Error) => e.name === 'SchedulerRestartedError' && /the scheduler restarted/.test(e.message));
     await workers(c, 2);
     const [v] = await c.compute(sumTree(100, 'after-restart').graph, [sumTree(100, 'after-restart').root]);

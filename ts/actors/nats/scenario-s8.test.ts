@@ -4,37 +4,23 @@
  * Client.connect). Every candidate x split is a task on a worker process; the
  * scores must be those of the same search run on this thread.
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '../client.js';
-import { NatsServer, ShoalProcess, haveNatsServer, startCluster } from '../testing/processes.js';
+import { clusterForTests, skipWithoutNatsServer as skip } from '../testing/processes.js';
 import { LogisticRegression } from '../../ml/linear_model/logistic-regression.js';
 import { GridSearchCV } from '../../ml/model_selection/search.js';
 import { modelFromBytes, modelToBytes } from '../../ml/persistence.js';
 import { sk } from '../../ml/testdata.js';
 
-const skip = haveNatsServer() ? false : 'nats-server is not installed (scripts/setup.sh installs it)';
-let server: NatsServer;
-let procs: ShoalProcess[] = [];
-
-before(async () => {
-  if (skip) return;
-  server = await NatsServer.start();
-  const { scheduler, workers } = await startCluster(server.url, 2);
-  procs = [scheduler, ...workers];
-});
-
-after(async () => {
-  await Promise.all(procs.map((p) => p.kill('SIGKILL')));
-  await server?.stop();
-});
+const cluster = clusterForTests(2);
 
 test('S8: a grid search over NATS runs every candidate x split on the worker processes, with the scores of a local run', { skip, timeout: 120_000 }, async () => {
   const X: number[][] = sk.glm.X;
   const y: number[] = sk.glm.y_multi; // three classes: multinomial candidates
   const grid = { C: [0.01, 0.1, 1, 10], penalty: ['l2', 'none'] };
   const local = await new GridSearchCV(new LogisticRegression({ tol: 1e-8 }), grid, { cv: 3, scheduler: 'local' }).fit(X, y);
-  const client = await Client.connect({ nats: server.url, log: () => {} });
+  const client = await Client.connect({ nats: cluster.server.url, log: () => {} });
   try {
     const remote = await new GridSearchCV(new LogisticRegression({ tol: 1e-8 }), grid, { cv: 3, scheduler: client }).fit(X, y);
     assert.deepEqual(remote.bestParams_, local.bestParams_);
