@@ -49,4 +49,8 @@ test('PoissonRegression on chunked Arrays matches scikit-learn; lazy predict and
   const mu = await pr.predict(XA).compute();
   assertClose(mu.data.slice(0, 5), pois.predict_first5, 1e-4, 'lazy predict');
   assertClose([await pr.score(XA, yA)], [pois.score], 1e-6, 'lazy score');
+  const negative = fromArray(Float64Array.from(y, (v, i) => (i === 7 ? -2 : v)), { shape: [400], chunks: 64 });
+  await assert.rejects(new PoissonRegression().fit(XA, negative), /y: Poisson regression needs non-negative targets, got -2/);
+  const nan = fromArray(Float64Array.from(y, (v, i) => (i === 9 ? NaN : v)), { shape: [400], chunks: 64 });
+  await assert.rejects(new PoissonRegression().fit(XA, nan), /y: expected finite targets/);
 });

@@ -5,7 +5,7 @@
  * same model with C = 1/(alpha·n_samples).
  */
 import { ArrayData } from '../chunked.js';
-import { DataFrame, frameToArray, ShoalArray } from '../collections-bridge.js';
+import { computeVectors, DataFrame, frameToArray, ShoalArray } from '../collections-bridge.js';
 import { toVector, type VectorLike } from '../validation.js';
 import { GLM_DEFAULTS, GlmEstimator, type GlmParams, type XInput } from './glm-estimator.js';
 import { poissonDeviance, poissonMeanChunk } from './glm-ops.js';
@@ -22,9 +22,11 @@ export class PoissonRegression extends GlmEstimator<PoissonRegressionParams> {
     this.validateGlm();
     const d = await this.prepare(X, y,
       async (yA) => {
-        // counts must be finite and non-negative: checked in one pass before the solver starts
-        const labels = await new ArrayData(yA).reduce<number[]>('ml.glm.labelSet', () => [], 'ml.glm.labelSetCombine');
-        if (labels[0] < 0) throw new RangeError(`y: Poisson regression needs non-negative targets, got ${labels[0]}`);
+        // counts must be finite and non-negative: their min and max, in one graph, before the
+        // solver starts (not their distinct values, which for rates could be all of them)
+        const [[lo], [hi]] = await computeVectors([yA.min(), yA.max()]);
+        if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new RangeError(`y: expected finite targets, got values from ${lo} to ${hi}`);
+        if (lo < 0) throw new RangeError(`y: Poisson regression needs non-negative targets, got ${lo}`);
         return yA.astype('float64');
       },
       (yIn) => {
