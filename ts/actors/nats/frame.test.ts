@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { concatSegments, FrameError, frameLength, frameSegments, fragments, isFragment, parseFrame, Reassembler } from './frame.js';
+import { concatSegments, FrameError, frameKind, frameLength, frameSegments, fragments, KIND_FRAGMENT, KIND_WHOLE, parseFrame, Reassembler } from './frame.js';
 
 function whole(env: Uint8Array, atts: ArrayBufferView[]): Uint8Array {
   return concatSegments(frameSegments(env, atts), frameLength(env, atts));
@@ -12,7 +12,7 @@ test('a whole frame round-trips the envelope and attachments of odd sizes', () =
   const b = Uint8Array.from([9, 8, 7]);
   const f = whole(env, [a, b, new Uint8Array(0)]);
   assert.equal(f.byteLength % 8, 0);
-  assert.equal(isFragment(f), false);
+  assert.equal(frameKind(f), KIND_WHOLE);
   const { envelope, attachments } = parseFrame(f);
   assert.deepEqual([...envelope], [...env]);
   assert.deepEqual([...new Float64Array(attachments[0]!.slice().buffer)], [...a]);
@@ -28,7 +28,7 @@ test('fragments cut at every boundary reassemble to the same frame', () => {
   const total = frameLength(env, [big]);
   const parts = [...fragments(frameSegments(env, [big]), total, 4096, [1, 2], 77)];
   assert.equal(parts.length, Math.ceil(total / (4096 - 40)));
-  for (const p of parts) assert.ok(p.byteLength <= 4096 && isFragment(p));
+  for (const p of parts) assert.ok(p.byteLength <= 4096 && frameKind(p) === KIND_FRAGMENT);
   const r = new Reassembler(1 << 30);
   let out: Uint8Array | undefined;
   parts.forEach((p, i) => {
@@ -56,8 +56,8 @@ test('a lost or reordered fragment drops the message with a FrameError; stale as
 
 test('malformed frames are FrameErrors, never out-of-range views', () => {
   const good = whole(new Uint8Array(16), [new Uint8Array(100)]);
-  assert.throws(() => isFragment(new Uint8Array(3)), FrameError);
-  assert.throws(() => isFragment(new Uint8Array(64)), /magic/);
+  assert.throws(() => frameKind(new Uint8Array(3)), FrameError);
+  assert.throws(() => frameKind(new Uint8Array(64)), /magic/);
   // Every cut short of the last attachment byte (the trailing padding is optional).
   for (let cut = 0; cut < 140; cut += 7) {
     assert.throws(() => parseFrame(good.subarray(0, cut)), FrameError, `cut at ${cut}`);

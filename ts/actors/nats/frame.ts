@@ -15,8 +15,8 @@
  */
 
 export const MAGIC = 0x314c4853; // 'SHL1' read as little-endian u32
-const KIND_WHOLE = 0;
-const KIND_FRAGMENT = 1;
+export const KIND_WHOLE = 0;
+export const KIND_FRAGMENT = 1;
 export const FRAGMENT_HEADER = 40;
 
 export class FrameError extends Error {
@@ -99,17 +99,7 @@ export function parseFrame(frame: Uint8Array): { envelope: Uint8Array; attachmen
   return { envelope, attachments };
 }
 
-/** Is this payload a fragment (as opposed to a whole frame)? Throws on foreign bytes. */
-export function isFragment(payload: Uint8Array): boolean {
-  if (payload.byteLength < 8) throw new FrameError(`payload of ${payload.byteLength} bytes is too short for a shoal frame`);
-  const dv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  if (dv.getUint32(0, true) !== MAGIC) throw new FrameError('payload does not start with the shoal magic');
-  const kind = dv.getUint8(4);
-  if (kind !== KIND_WHOLE && kind !== KIND_FRAGMENT) throw new FrameError(`unknown frame kind ${kind}`);
-  return kind === KIND_FRAGMENT;
-}
-
-/** The frame kind byte (0 whole, 1 fragment, 2 direct offer, 3 refused offer); throws on foreign bytes. */
+/** The frame kind byte (0 whole, 1 fragment; 2 offer, 3 refusal, 4 resent in direct.ts); throws on foreign bytes. */
 export function frameKind(payload: Uint8Array): number {
   if (payload.byteLength < 8) throw new FrameError(`payload of ${payload.byteLength} bytes is too short for a shoal frame`);
   const dv = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);

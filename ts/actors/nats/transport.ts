@@ -23,7 +23,7 @@ import { defaultLogger, type Logger } from '../actor.js';
 import type { Endpoint, Receive, Transport } from '../transport.js';
 import { networkInterfaces } from 'node:os';
 import { decodeOffer, decodeRefusal, decodeResent, DirectServer, encodeOffer, encodeRefusal, encodeResentHeader, KIND_OFFER, KIND_REFUSED, KIND_RESENT, pull, RESENT_HEADER_BYTES, tokenKey } from './direct.js';
-import { concatSegments, FrameError, frameKind, frameLength, frameSegments, fragments, parseFrame, Reassembler } from './frame.js';
+import { concatSegments, FrameError, frameKind, frameLength, frameSegments, fragments, KIND_FRAGMENT, parseFrame, Reassembler } from './frame.js';
 import { checkToken, roleOf, Subjects } from './subjects.js';
 import { NatsBlobStore } from './blob-store.js';
 import type { BlobStore } from '../transport.js';
@@ -252,7 +252,7 @@ export class NatsTransport implements Transport {
         this.direct?.refused(decodeRefusal(msg.data));
         return;
       }
-      const frame = kind === 1 ? this.reassembler.add(msg.data) : msg.data;
+      const frame = kind === KIND_FRAGMENT ? this.reassembler.add(msg.data) : msg.data;
       if (frame === undefined) return;
       if (frameKind(frame) === KIND_RESENT) return this.acceptResent(frame);
       this.handOver(receive, frame, senderRole);
