@@ -480,12 +480,15 @@ export class Client extends Actor implements FutureOwner {
     };
     // A large broadcast is written once to the cluster's blob store (NATS: a JetStream
     // object store) and every worker reads it there, instead of one copy per worker.
+    // a broadcast sends every worker the same items: encode them once
+    let broadcastEncoding: ReturnType<typeof encodeItems> | undefined;
+    const encodingFor = (idx: number[]) => (options.broadcast ? (broadcastEncoding ??= encodeItems(idx)) : encodeItems(idx));
     let stored: { name: string; store: BlobStore } | undefined;
-    if (options.broadcast && placements.size > 1) {
-      const store = (await this.endpoint.blobStore?.()) ?? null;
-      const all = encodeItems(values.map((_, i) => i));
+    const store = options.broadcast && placements.size > 1 ? ((await this.endpoint.blobStore?.()) ?? null) : null;
+    if (store !== null) {
+      const all = encodingFor(values.map((_, i) => i));
       const bytes = all.attachments.reduce((a, b) => a + b.byteLength, 0);
-      if (store !== null && bytes >= BROADCAST_STORE_BYTES) {
+      if (bytes >= BROADCAST_STORE_BYTES) {
         const name = `${keys[0]}-${Math.random().toString(36).slice(2)}`;
         try {
           await store.put(name, all.attachments);
@@ -497,7 +500,8 @@ export class Client extends Actor implements FutureOwner {
     }
     const put = async (w: string, idx: number[], tried: Set<string>, viaStore = stored !== undefined): Promise<void> => {
       tried.add(w);
-      const { items, attachments } = viaStore ? { items: encodeItems(idx).items, attachments: [] } : encodeItems(idx);
+      const encoded = encodingFor(idx);
+      const { items, attachments } = viaStore ? { items: encoded.items, attachments: [] } : encoded;
       const ack = await this.hold(() => new Promise<MsgOf<'PutDataAck'>>((resolve, reject) => {
         const requestId = ++this.requestCounter;
         this.requests.set(requestId, (m) => resolve(m as MsgOf<'PutDataAck'>));
