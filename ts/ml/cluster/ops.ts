@@ -3,13 +3,9 @@ import { registerOp } from '../../actors/ops.js';
 import { allocShared } from '../../actors/chunk.js';
 import type { ChunkLike } from '../../collections/array/dtype.js';
 import { native } from '../../native.js';
+import { view, type FloatData } from '../chunk-view.js';
 
-type F = Float64Array | Float32Array;
-
-function view(x: ChunkLike): { data: F; rows: number; cols: number } {
-  const data = x.data instanceof Float64Array || x.data instanceof Float32Array ? x.data : Float64Array.from(x.data);
-  return { data, rows: x.shape[0], cols: x.shape.length === 2 ? x.shape[1] : 1 };
-}
+type F = FloatData;
 
 const k = (centers: Float64Array, cols: number): number => centers.length / cols;
 

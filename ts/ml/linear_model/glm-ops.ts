@@ -7,6 +7,7 @@ import { registerOp } from '../../actors/ops.js';
 import { allocShared } from '../../actors/chunk.js';
 import type { ChunkLike } from '../../collections/array/dtype.js';
 import { native } from '../../native.js';
+import { view } from '../chunk-view.js';
 
 /** The problem shape every GLM op shares (mirrors the kernels' GlmSpec, without weights). */
 export interface GlmDesign {
@@ -24,20 +25,13 @@ export interface GlmPartial {
   weightSum: number;
 }
 
-type F = Float64Array | Float32Array;
-
-function matrix(x: ChunkLike): { data: F; rows: number; cols: number } {
-  const data = x.data instanceof Float64Array || x.data instanceof Float32Array ? x.data : Float64Array.from(x.data);
-  return { data, rows: x.shape[0], cols: x.shape.length === 2 ? x.shape[1] : 1 };
-}
-
 function vector(y: ChunkLike, rows: number): Float64Array {
   if (y.shape[0] !== rows) throw new RangeError(`y: chunk has ${y.shape[0]} rows, X's chunk has ${rows}: X and y must be chunked alike`);
   return y.data instanceof Float64Array ? y.data : Float64Array.from(y.data);
 }
 
 export function glmPartialChunk(x: ChunkLike, y: ChunkLike, design: GlmDesign, beta: Float64Array, hessian: boolean): GlmPartial {
-  const m = matrix(x);
+  const m = view(x);
   const r = native.glmPartial(design, m.data, m.rows, m.cols, vector(y, m.rows), beta, hessian);
   return { loss: r.loss, grad: r.grad, hessian: r.hessian, weightSum: r.weightSum };
 }
@@ -55,7 +49,7 @@ export function combineGlmPartials(parts: GlmPartial[]): GlmPartial {
 
 /** ADMM local step of one chunk: argmin Σ loss(β) + (ρ/2)‖β − z + u‖², warm-started at `beta0`. */
 export function admmLocalChunk(x: ChunkLike, y: ChunkLike, design: GlmDesign, beta0: Float64Array, z: Float64Array, u: Float64Array, rho: number, maxIter: number, tol: number): Float64Array {
-  const m = matrix(x);
+  const m = view(x);
   return native.admmLocalSolve(design, m.data, m.rows, m.cols, vector(y, m.rows), beta0, z, u, rho, maxIter, tol).beta;
 }
 
@@ -64,7 +58,7 @@ export function admmLocalChunk(x: ChunkLike, y: ChunkLike, design: GlmDesign, be
  * coefficients W (`outputs x cols`, row-major): `rows x outputs`.
  */
 export function linearPredictor(x: ChunkLike, coef: ArrayLike<number>, intercept: ArrayLike<number>): Float64Array {
-  const m = matrix(x);
+  const m = view(x);
   const k = intercept.length;
   if (coef.length !== k * m.cols) throw new RangeError(`X: expected ${coef.length / k} columns (as at fit), got ${m.cols}`);
   const out = new Float64Array(m.rows * k);
