@@ -133,6 +133,29 @@ test('readCsv with datetime and category dtypes in several partitions', async ()
   assert.deepEqual(numbers(g.getChild('passenger_count')!), ref.groupby_vendor_payment.passenger_count);
 });
 
+test('readCsv: quoted fields with newlines, "" and CRLF across small blocks read back as pandas does', async () => {
+  const quoted = readReference('quoted_reference.json');
+  for (const file of ['quoted_csvmodule.csv', 'quoted_pandas.csv']) {
+    const want = quoted[file];
+    for (const blocksize of [37, 500]) {
+      // dtypes inferred from the sample, datetimes named
+      const df = await readCsv(testdataPath(file), { blocksize, dtypes: file === 'quoted_pandas.csv' ? { when: 'datetime' } : {} });
+      assert.deepEqual(df.columns, want.columns);
+      const t = await df.compute();
+      assert.equal(t.numRows, want.rows, `${file} blocksize ${blocksize}`);
+      for (const c of want.columns) {
+        const v = t.getChild(c)!;
+        const got = arrow.DataType.isUtf8(v.type) ? Array.from({ length: v.length }, (_, i) => v.get(i)) : numbers(v);
+        assert.deepEqual(got, want.values[c], `${file} column ${c} blocksize ${blocksize}`);
+      }
+    }
+  }
+  const bad = join(dir, 'unterminated.csv');
+  writeFileSync(bad, 'a,b\n1,"fine"\n2,"never closed\n3,x\n');
+  const df = await readCsv(bad, { blocksize: 8 });
+  await assert.rejects(df.compute(), (e: Error) => e.message.includes(bad) && /quoted field: a '"' is not closed/.test(e.message));
+});
+
 test('toParquet, repartition and randomSplit keep every row once', async () => {
   const df = await readParquet(testdataPath('frame.parquet'));
   const out = join(dir, 'written');

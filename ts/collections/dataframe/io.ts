@@ -3,7 +3,7 @@
  */
 import { resolve } from 'node:path';
 import * as arrow from 'apache-arrow';
-import type { TaskSpec } from '../../actors/graph.js';
+import { ref, type TaskSpec } from '../../actors/graph.js';
 import { tokenize } from '../graph/layers.js';
 import { describe } from '../array/dtype.js';
 import { DataFrame } from './dataframe.js';
@@ -64,20 +64,32 @@ export async function readCsv(path: string | string[], options: ReadCsvOptions =
   const keep = options.columns ?? names;
   const missing = keep.filter((c) => !names.includes(c));
   if (missing.length) throw new RangeError(`columns: no column named ${missing.map((m) => `'${m}'`).join(', ')}; the columns are ${names.join(', ')}`);
-  const name = `read-csv-${tokenize(files, options.dtypes ?? {}, blocksize, keep)}`;
+  const name = `read-csv-${tokenize(files, options.dtypes ?? {}, blocksize, keep, delimiter)}`;
+  // per file: a scan task per block and one task chaining them into record
+  // starts (csv.ts says why), then a parse task per block
+  const splits = `csv-splits-${tokenize(files, blocksize, delimiter)}`;
+  const splitTasks = new Map<string, TaskSpec>();
   const tasks = new Map<string, TaskSpec>();
   const keys: string[] = [];
-  for (const file of files) {
-    const { names: fileNames } = csvHeader(file, delimiter);
+  files.forEach((file, f) => {
+    const { names: fileNames, newline } = csvHeader(file, delimiter);
     if (fileNames.join('\u0000') !== names.join('\u0000')) throw new RangeError(`readCsv: ${file} has columns ${fileNames.join(', ')}, expected ${names.join(', ')} like ${files[0]}`);
-    for (const [start, end] of csvRanges(file, blocksize)) {
+    const ranges = csvRanges(file, blocksize);
+    const scans = ranges.map(([start, end], b) => {
+      const key = `${splits}-scan-${f}-${b}`;
+      splitTasks.set(key, { op: 'frame.csvScan', args: [file, start, end] });
+      return ref(key);
+    });
+    const startsKey = `${splits}-starts-${f}`;
+    splitTasks.set(startsKey, { op: 'frame.csvStarts', args: [file, ranges[ranges.length - 1][1], scans] });
+    ranges.forEach((_, part) => {
       const key = `${name}-${keys.length}`;
-      tasks.set(key, { op: 'frame.readCsv', args: [{ path: file, start, end, names, dtypes, delimiter, columns: keep }] });
+      tasks.set(key, { op: 'frame.readCsv', args: [{ path: file, part, starts: ref(startsKey), names, dtypes, delimiter, newline, columns: keep }] });
       keys.push(key);
-    }
-  }
+    });
+  });
   const schema = new arrow.Schema(keep.map((c) => new arrow.Field(c, arrowTypeOf(dtypes[c]), true)));
-  const frame = new DataFrame(new Map([[name, tasks]]), keys, { schema, lengths: keys.map(() => NaN) }, name);
+  const frame = new DataFrame(new Map([[splits, splitTasks], [name, tasks]]), keys, { schema, lengths: keys.map(() => NaN) }, name);
   const categorical = keep.filter((c) => dtypes[c] === 'category');
   return categorical.length ? frame.categorize(categorical) : frame;
 }

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { readReference, testdataPath } from '../testdata.js';
 import { readParquetBytes, inspectParquet, readRowGroup, writeParquetBytes } from './parquet.js';
@@ -8,7 +10,7 @@ import { assignColumns, dropNulls, filterRows, nullCounts, sumCounts, tableToChu
 import { describeCombine, describeFinalize, describePartial, corrCombine, corrFinalize, corrPartial, uniquesCombine, uniquesPartial, mergeSketches, sketchOf, sketchQuantile } from './stats.js';
 import { groupCombine, groupFinalize, groupPartial } from './groupby.js';
 import { categorizeTable, dummiesTable } from './categorical.js';
-import { csvHeader, readCsvPart } from './csv.js';
+import { csvHeader, csvRanges, csvRecordStarts, readCsvPart, scanCsvBlock, type CsvDType } from './csv.js';
 import { toFloat64 } from './arrow-util.js';
 import type { Expr } from './expr.js';
 
@@ -131,19 +133,70 @@ test('categorize with global categories, then get_dummies matches pandas', async
   assert.ok(dummies[0].getChild('pay=1')!.type instanceof arrow.Uint8);
 });
 
-test('CSV byte ranges cover every row once, with datetime and category dtypes', () => {
+/** Every partition of a CSV file cut into `blocksize`-byte blocks, as the graph would read them. */
+function csvParts(path: string, blocksize: number, dtypes: Record<string, CsvDType>): arrow.Table[] {
+  const { names, newline } = csvHeader(path, ',');
+  const ranges = csvRanges(path, blocksize);
+  const starts = csvRecordStarts(path, ranges[ranges.length - 1][1], ranges.map(([s, e]) => scanCsvBlock(path, s, e)));
+  return ranges.map((_, part) => readCsvPart({ path, part, starts, names, dtypes, delimiter: ',', newline }));
+}
+
+/** A column across partitions as plain values (null for missing; datetimes as ms). */
+function columnValues(parts: arrow.Table[], name: string): unknown[] {
+  return parts.flatMap((t) => {
+    const v = t.getChild(name)!;
+    if (arrow.DataType.isUtf8(v.type)) return Array.from({ length: v.length }, (_, i) => v.get(i));
+    return Array.from(toFloat64(v).values, (x) => (Number.isNaN(x) ? null : x));
+  });
+}
+
+test('CSV blocks cover every row once, with datetime and category dtypes', () => {
   const path = testdataPath('frame.csv');
-  const { names } = csvHeader(path, ',');
   const dtypes = { VendorID: 'int32', tpep_pickup_datetime: 'datetime', tpep_dropoff_datetime: 'datetime', passenger_count: 'float64', trip_distance: 'float64', store_and_fwd_flag: 'category', payment_type: 'int64', fare_amount: 'float64', tip_amount: 'float64', total_amount: 'float64' } as const;
-  const size = readFileSync(path).length;
-  const cuts = [0, 1000, 1001, 9000, 20000, size];
-  const parts = cuts.slice(1).map((end, i) => readCsvPart({ path, start: cuts[i], end, names, dtypes, delimiter: ',' }));
-  assert.equal(parts.reduce((a, t) => a + t.numRows, 0), ref.values.VendorID.length);
-  const pickup = parts.flatMap((t) => Array.from(toFloat64(t.getChild('tpep_pickup_datetime')!).values));
-  assert.deepEqual(pickup, ref.values.tpep_pickup_datetime);
-  const passengers = parts.flatMap((t) => Array.from(toFloat64(t.getChild('passenger_count')!).values, (v) => (Number.isNaN(v) ? null : v)));
-  assert.deepEqual(passengers, ref.values.passenger_count);
-  assert.throws(() => readCsvPart({ path, start: 0, end: size, names, dtypes: { ...dtypes, store_and_fwd_flag: 'float64' }, delimiter: ',' }), /column 'store_and_fwd_flag'.*expected float64, got 'N'/);
+  for (const blocksize of [1000, 7001, 1 << 20]) {
+    const parts = csvParts(path, blocksize, dtypes);
+    assert.equal(parts.reduce((a, t) => a + t.numRows, 0), ref.values.VendorID.length);
+    assert.deepEqual(columnValues(parts, 'tpep_pickup_datetime'), ref.values.tpep_pickup_datetime);
+    assert.deepEqual(columnValues(parts, 'passenger_count'), ref.values.passenger_count);
+  }
+  assert.throws(() => csvParts(path, 1 << 20, { ...dtypes, store_and_fwd_flag: 'float64' }), /column 'store_and_fwd_flag'.*expected float64, got 'N'/);
+});
+
+const quoted = readReference('quoted_reference.json');
+const QUOTED_DTYPES: Record<string, Record<string, CsvDType>> = {
+  'quoted_csvmodule.csv': { id: 'int64', text: 'string', value: 'float64', 'note, with comma': 'string' },
+  'quoted_pandas.csv': { id: 'int64', when: 'datetime', comment: 'string', x: 'float64' },
+};
+
+test('RFC 4180 quoting (newlines, "" and CRLF in fields) reads back as pandas does, whatever the block size', () => {
+  for (const [file, dtypes] of Object.entries(QUOTED_DTYPES)) {
+    const path = testdataPath(file);
+    const want = quoted[file];
+    const size = readFileSync(path).length;
+    assert.equal(csvHeader(path, ',').newline, file === 'quoted_csvmodule.csv' ? '\r\n' : '\n');
+    assert.deepEqual(csvHeader(path, ',').names, want.columns);
+    // block size 1 puts a boundary at every byte: inside fields, between the quotes of "", between \r and \n
+    for (const blocksize of [1, 2, 3, 5, 7, 8, 13, 16, 31, 64, 97, 128, 250, 512, 1000, size - 1, size, 1 << 16]) {
+      const parts = csvParts(path, blocksize, dtypes);
+      assert.equal(parts.reduce((a, t) => a + t.numRows, 0), want.rows, `${file} blocksize ${blocksize}`);
+      for (const c of want.columns) assert.deepEqual(columnValues(parts, c), want.values[c], `${file} column ${c} blocksize ${blocksize}`);
+    }
+  }
+});
+
+test('a CSV file ending inside a quoted field is rejected, naming the file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'shoal-csv-'));
+  try {
+    const path = join(dir, 'broken.csv');
+    writeFileSync(path, 'a,b\n1,"fine"\n2,"no end\n3,x\n4,y\n');
+    for (const blocksize of [1, 4, 9, 1000]) {
+      const ranges = csvRanges(path, blocksize);
+      assert.throws(() => csvRecordStarts(path, ranges[ranges.length - 1][1], ranges.map(([s, e]) => scanCsvBlock(path, s, e))),
+        (e: Error) => e instanceof SyntaxError && e.message.includes(path) && /not closed/.test(e.message));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('random splits are disjoint and cover a partition; toChunk keeps nulls as NaN', async () => {

@@ -9,7 +9,7 @@ import * as arrow from 'apache-arrow';
 import { getOp, registerOp } from '../../actors/ops.js';
 import { concatTables } from './arrow-util.js';
 import { categorizeTable, dummiesTable } from './categorical.js';
-import { readCsvPart, type CsvPartSpec } from './csv.js';
+import { csvRecordStarts, readCsvPart, scanCsvBlock, type CsvBlockScan, type CsvPartSpec } from './csv.js';
 import type { Expr } from './expr.js';
 import { groupCombine, groupFinalize, groupPartial, type AggOp, type GroupPartial } from './groupby.js';
 import * as k from './kernels.js';
@@ -37,6 +37,8 @@ registerOp('frame.scanParquet', (p: { path: string; rowGroup: number; columns: s
     return v;
   });
 });
+registerOp('frame.csvScan', (path: string, start: number, end: number) => scanCsvBlock(path, start, end));
+registerOp('frame.csvStarts', (path: string, size: number, scans: CsvBlockScan[]) => csvRecordStarts(path, size, scans));
 registerOp('frame.readCsv', (p: CsvPartSpec) => readCsvPart(p));
 registerOp('frame.fromIPC', (bytes: Uint8Array) => arrow.tableFromIPC(bytes));
 registerOp('frame.select', (t: arrow.Table, cols: string[]) => k.selectColumns(t, cols));
