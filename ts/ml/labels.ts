@@ -5,6 +5,7 @@
  */
 import { accuracyScore } from './metrics.js';
 import { DataFrame, frameToArray, ShoalArray } from './collections-bridge.js';
+import { checkSampleWeight, type SampleWeight } from './sample-weight.js';
 
 /** Labels given as an array, a typed array or a `{ data }` chunk. */
 export function labelList(y: unknown): ArrayLike<number | string> {
@@ -24,16 +25,22 @@ export function labelsOf(idx: ArrayLike<number>, classes: number[] | string[]): 
   return typeof classes[0] === 'number' ? Float64Array.from(idx, (i) => (classes as number[])[i]) : Array.from(idx, (i) => (classes as string[])[i]);
 }
 
-/** Mean accuracy of predicted labels `p` against `y`: on the cluster when `p` is a lazy Array. */
-export async function meanAccuracy(p: Float64Array | string[] | ShoalArray, y: unknown): Promise<number> {
+/** Mean accuracy of predicted labels `p` against `y` (weighted by `sampleWeight`): on the cluster when `p` is a lazy Array. */
+export async function meanAccuracy(p: Float64Array | string[] | ShoalArray, y: unknown, sampleWeight?: SampleWeight | null): Promise<number> {
   if (p instanceof ShoalArray) {
     const yA = y instanceof DataFrame ? frameToArray(y).col(0) : y;
     if (!(yA instanceof ShoalArray)) throw new TypeError('y: with X a shoal Array or DataFrame, y must be one too');
-    return accuracyScore(yA, p);
+    return accuracyScore(yA, p, { sampleWeight });
   }
   const truth = labelList(y);
   if (truth.length !== p.length) throw new RangeError(`X and y: expected the same number of samples, got ${p.length} and ${truth.length}`);
+  const w = checkSampleWeight(sampleWeight, truth.length);
   let hits = 0;
-  for (let i = 0; i < truth.length; i++) if (truth[i] === (p as ArrayLike<number | string>)[i]) hits++;
-  return hits / truth.length;
+  let total = 0;
+  for (let i = 0; i < truth.length; i++) {
+    const wi = w === undefined ? 1 : w[i];
+    if (truth[i] === (p as ArrayLike<number | string>)[i]) hits += wi;
+    total += wi;
+  }
+  return hits / total;
 }

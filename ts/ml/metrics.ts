@@ -1,18 +1,47 @@
 /**
  * Metrics, as scikit-learn's `sklearn.metrics`. In-memory inputs give a
  * number; shoal Arrays give a Promise, reduced on the cluster (the targets
- * are never pulled to the client).
+ * are never pulled to the client). `sampleWeight` (in memory, or an Array
+ * chunked like yTrue) turns each mean into a weighted one, as scikit-learn's
+ * `sample_weight`.
  */
 import { ShoalArray } from '../collections/array/array.js';
+import { computeVectors } from './collections-bridge.js';
+import { checkLazySampleWeight, checkSampleWeight, type SampleWeight } from './sample-weight.js';
 import { checkSameLength, toMatrix, toVector, type MatrixLike, type VectorLike } from './validation.js';
 
 type Pair = [Float64Array, Float64Array];
+
+/** The options of the weighted metrics. */
+export interface MetricOptions {
+  sampleWeight?: SampleWeight | null;
+}
 
 function pair(yTrue: VectorLike, yPred: VectorLike): Pair {
   const t = toVector('yTrue', yTrue);
   const p = toVector('yPred', yPred);
   checkSameLength('yTrue', t.length, 'yPred', p.length);
   return [t, p];
+}
+
+/** Σ wᵢ·f(i) / Σ wᵢ over n samples (the plain mean without weights). */
+function average(n: number, f: (i: number) => number, w: Float64Array | undefined): number {
+  let s = 0;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const wi = w === undefined ? 1 : w[i];
+    s += wi * f(i);
+    total += wi;
+  }
+  return s / total;
+}
+
+/** The weighted mean of a lazy 1-D Array: Σ w·v / Σ w in one graph (the plain mean without weights). */
+async function lazyAverage(v: ShoalArray, sampleWeight: SampleWeight | null | undefined): Promise<number> {
+  const w = await checkLazySampleWeight(sampleWeight, v);
+  if (w === undefined) return v.mean().compute();
+  const [[s], [total]] = await computeVectors([v.mul(w).sum(), w.sum()]);
+  return s / total;
 }
 
 function arrays(yTrue: unknown, yPred: unknown): [ShoalArray, ShoalArray] | null {
@@ -26,48 +55,59 @@ function arrays(yTrue: unknown, yPred: unknown): [ShoalArray, ShoalArray] | null
   return [t, p];
 }
 
-/** Mean squared error. */
-export function meanSquaredError(yTrue: VectorLike, yPred: VectorLike): number;
-export function meanSquaredError(yTrue: ShoalArray, yPred: ShoalArray): Promise<number>;
-export function meanSquaredError(yTrue: VectorLike | ShoalArray, yPred: VectorLike | ShoalArray): number | Promise<number> {
+/** Mean squared error (weighted by `sampleWeight`). */
+export function meanSquaredError(yTrue: VectorLike, yPred: VectorLike, options?: MetricOptions): number;
+export function meanSquaredError(yTrue: ShoalArray, yPred: ShoalArray, options?: MetricOptions): Promise<number>;
+export function meanSquaredError(yTrue: VectorLike | ShoalArray, yPred: VectorLike | ShoalArray, options: MetricOptions = {}): number | Promise<number> {
   const d = arrays(yTrue, yPred);
-  if (d) return d[0].sub(d[1]).square().mean().compute();
+  if (d) return lazyAverage(d[0].sub(d[1]).square(), options.sampleWeight);
   const [t, p] = pair(yTrue as VectorLike, yPred as VectorLike);
-  let s = 0;
-  for (let i = 0; i < t.length; i++) s += (t[i] - p[i]) ** 2;
-  return s / t.length;
+  return average(t.length, (i) => (t[i] - p[i]) ** 2, checkSampleWeight(options.sampleWeight, t.length));
 }
 
-/** Mean absolute error. */
-export function meanAbsoluteError(yTrue: VectorLike, yPred: VectorLike): number;
-export function meanAbsoluteError(yTrue: ShoalArray, yPred: ShoalArray): Promise<number>;
-export function meanAbsoluteError(yTrue: VectorLike | ShoalArray, yPred: VectorLike | ShoalArray): number | Promise<number> {
+/** Mean absolute error (weighted by `sampleWeight`). */
+export function meanAbsoluteError(yTrue: VectorLike, yPred: VectorLike, options?: MetricOptions): number;
+export function meanAbsoluteError(yTrue: ShoalArray, yPred: ShoalArray, options?: MetricOptions): Promise<number>;
+export function meanAbsoluteError(yTrue: VectorLike | ShoalArray, yPred: VectorLike | ShoalArray, options: MetricOptions = {}): number | Promise<number> {
   const d = arrays(yTrue, yPred);
-  if (d) return d[0].sub(d[1]).abs().mean().compute();
+  if (d) return lazyAverage(d[0].sub(d[1]).abs(), options.sampleWeight);
   const [t, p] = pair(yTrue as VectorLike, yPred as VectorLike);
-  let s = 0;
-  for (let i = 0; i < t.length; i++) s += Math.abs(t[i] - p[i]);
-  return s / t.length;
+  return average(t.length, (i) => Math.abs(t[i] - p[i]), checkSampleWeight(options.sampleWeight, t.length));
 }
 
-/** Coefficient of determination R² = 1 − SS_res / SS_tot (1 for a perfect fit; 0 when SS_tot is 0 and the fit is not perfect, as scikit-learn). */
-export function r2Score(yTrue: VectorLike, yPred: VectorLike): number;
-export function r2Score(yTrue: ShoalArray, yPred: ShoalArray): Promise<number>;
-export function r2Score(yTrue: VectorLike | ShoalArray, yPred: VectorLike | ShoalArray): number | Promise<number> {
+/**
+ * Coefficient of determination R² = 1 − SS_res / SS_tot (1 for a perfect fit;
+ * 0 when SS_tot is 0 and the fit is not perfect, as scikit-learn); with
+ * `sampleWeight`, both sums weighted and SS_tot around the weighted mean.
+ */
+export function r2Score(yTrue: VectorLike, yPred: VectorLike, options?: MetricOptions): number;
+export function r2Score(yTrue: ShoalArray, yPred: ShoalArray, options?: MetricOptions): Promise<number>;
+export function r2Score(yTrue: VectorLike | ShoalArray, yPred: VectorLike | ShoalArray, options: MetricOptions = {}): number | Promise<number> {
   const d = arrays(yTrue, yPred);
   if (d) {
-    // mean squared residual over variance: the two reductions share nothing but the inputs
-    return Promise.all([d[0].sub(d[1]).square().mean().compute(), d[0].var().compute()]).then(([msr, v]) => r2From(msr, v));
+    const [t, p] = d;
+    if (options.sampleWeight === undefined || options.sampleWeight === null) {
+      // mean squared residual over variance: the two reductions share nothing but the inputs
+      return Promise.all([t.sub(p).square().mean().compute(), t.var().compute()]).then(([msr, v]) => r2From(msr, v));
+    }
+    return (async () => {
+      const w = (await checkLazySampleWeight(options.sampleWeight, t))!;
+      // the weighted mean first, then both sums of squares around it in one graph (two passes, as var())
+      const [[ty], [total]] = await computeVectors([t.mul(w).sum(), w.sum()]);
+      const mean = ty / total;
+      const [[res], [tot]] = await computeVectors([t.sub(p).square().mul(w).sum(), t.sub(mean).square().mul(w).sum()]);
+      return r2From(res, tot);
+    })();
   }
   const [t, p] = pair(yTrue as VectorLike, yPred as VectorLike);
-  let mean = 0;
-  for (const v of t) mean += v;
-  mean /= t.length;
+  const w = checkSampleWeight(options.sampleWeight, t.length);
+  const mean = average(t.length, (i) => t[i], w);
   let res = 0;
   let tot = 0;
   for (let i = 0; i < t.length; i++) {
-    res += (t[i] - p[i]) ** 2;
-    tot += (t[i] - mean) ** 2;
+    const wi = w === undefined ? 1 : w[i];
+    res += wi * (t[i] - p[i]) ** 2;
+    tot += wi * (t[i] - mean) ** 2;
   }
   return r2From(res, tot);
 }
@@ -77,16 +117,14 @@ function r2From(res: number, tot: number): number {
   return 1 - res / tot;
 }
 
-/** Fraction of exact label matches. */
-export function accuracyScore(yTrue: VectorLike, yPred: VectorLike): number;
-export function accuracyScore(yTrue: ShoalArray, yPred: ShoalArray): Promise<number>;
-export function accuracyScore(yTrue: VectorLike | ShoalArray, yPred: VectorLike | ShoalArray): number | Promise<number> {
+/** Fraction of exact label matches (the weighted fraction with `sampleWeight`). */
+export function accuracyScore(yTrue: VectorLike, yPred: VectorLike, options?: MetricOptions): number;
+export function accuracyScore(yTrue: ShoalArray, yPred: ShoalArray, options?: MetricOptions): Promise<number>;
+export function accuracyScore(yTrue: VectorLike | ShoalArray, yPred: VectorLike | ShoalArray, options: MetricOptions = {}): number | Promise<number> {
   const d = arrays(yTrue, yPred);
-  if (d) return d[0].eq(d[1]).astype('float64').mean().compute();
+  if (d) return lazyAverage(d[0].eq(d[1]).astype('float64'), options.sampleWeight);
   const [t, p] = pair(yTrue as VectorLike, yPred as VectorLike);
-  let hits = 0;
-  for (let i = 0; i < t.length; i++) if (t[i] === p[i]) hits++;
-  return hits / t.length;
+  return average(t.length, (i) => (t[i] === p[i] ? 1 : 0), checkSampleWeight(options.sampleWeight, t.length));
 }
 
 /** The sorted distinct values of some label vectors. */
@@ -114,10 +152,12 @@ export function confusionMatrix(yTrue: VectorLike, yPred: VectorLike, options: {
  * Cross-entropy loss. `yProba` is either the positive-class probability per
  * sample (binary) or a matrix with one column per label (labels sorted, or
  * `options.labels`); rows are normalised to sum to 1 and probabilities
- * clipped to [ε, 1 − ε] with ε the float64 machine epsilon, as scikit-learn.
+ * clipped to [ε, 1 − ε] with ε the float64 machine epsilon, as scikit-learn;
+ * the mean over samples is weighted by `sampleWeight` when given.
  */
-export function logLoss(yTrue: VectorLike, yProba: VectorLike | MatrixLike, options: { labels?: number[] } = {}): number {
+export function logLoss(yTrue: VectorLike, yProba: VectorLike | MatrixLike, options: { labels?: number[]; sampleWeight?: VectorLike | null } = {}): number {
   const t = toVector('yTrue', yTrue);
+  const w = checkSampleWeight(options.sampleWeight, t.length);
   const twoD = Array.isArray(yProba) ? Array.isArray(yProba[0]) : typeof yProba === 'object' && yProba !== null && 'shape' in yProba && (yProba as unknown as { shape: number[] }).shape.length === 2;
   const labels = options.labels ?? uniqueLabels(t);
   let P: Float64Array;
@@ -139,16 +179,13 @@ export function logLoss(yTrue: VectorLike, yProba: VectorLike | MatrixLike, opti
   }
   const index = new Map(labels.map((l, i) => [l, i]));
   const eps = Number.EPSILON;
-  let loss = 0;
-  for (let i = 0; i < t.length; i++) {
+  return average(t.length, (i) => {
     const j = index.get(t[i]);
     if (j === undefined) throw new RangeError(`yTrue: label ${t[i]} at index ${i} is not among labels [${labels.join(', ')}]`);
     let rowSum = 0;
     for (let c = 0; c < k; c++) rowSum += P[i * k + c];
-    const p = Math.min(Math.max(P[i * k + j] / rowSum, eps), 1 - eps);
-    loss -= Math.log(p);
-  }
-  return loss / t.length;
+    return -Math.log(Math.min(Math.max(P[i * k + j] / rowSum, eps), 1 - eps));
+  }, w);
 }
 
 /**
