@@ -9,6 +9,7 @@ import { BaseEstimator, checkParam } from '../base.js';
 import { ArrayData, InMemoryData, type ChunkedData } from '../chunked.js';
 import { native } from '../../native.js';
 import { asLazyArray, DataFrame, frameToArray, ShoalArray } from '../collections-bridge.js';
+import { checkLazySampleWeight, checkSampleWeight, type SampleWeight } from '../sample-weight.js';
 import { checkSameLength, toMatrix, type Matrix, type MatrixLike } from '../validation.js';
 import type { GlmDesign } from './glm-ops.js';
 import { GLM_SOLVERS, outputs, solveGlm, type GlmSolver } from './glm-solvers.js';
@@ -18,7 +19,7 @@ export type GlmPenalty = 'l2' | 'l1' | 'elasticnet' | 'none';
 export interface GlmParams extends Record<string, unknown> {
   /** 'l2' (default), 'l1', 'elasticnet' (mixing by `l1Ratio`) or 'none' */
   penalty: GlmPenalty;
-  /** inverse regularisation strength: the objective is C·Σ loss + penalty (scikit-learn's convention) */
+  /** inverse regularisation strength: the objective is C·Σ wᵢ·loss + penalty (scikit-learn's convention; wᵢ = 1 unweighted) */
   C: number;
   /** elastic-net mixing in [0, 1] (1 = pure L1); only with penalty 'elasticnet' */
   l1Ratio: number | null;
@@ -33,11 +34,13 @@ export const GLM_DEFAULTS: GlmParams = { penalty: 'l2', C: 1, l1Ratio: null, fit
 
 export type XInput = MatrixLike | ShoalArray | DataFrame;
 
-/** Prepared training data: chunked X with its targets as companion. */
+/** Prepared training data: chunked X with its targets (and row weights, when `weightSum` is set) as companions. */
 export interface GlmData {
   data: ChunkedData;
   cols: number;
   names?: string[];
+  /** Σ of the row weights, when the data is weighted */
+  weightSum?: number;
 }
 
 export abstract class GlmEstimator<P extends GlmParams> extends BaseEstimator<P> {
@@ -73,8 +76,12 @@ export abstract class GlmEstimator<P extends GlmParams> extends BaseEstimator<P>
     return p.penalty === 'l1' ? 1 : p.penalty === 'elasticnet' ? p.l1Ratio! : 0;
   }
 
-  /** X (in memory or a collection) with its targets; `targets` turns in-memory y into float64 kernel targets. */
-  protected async prepare(X: XInput, y: unknown, lazyTargets: (y: ShoalArray) => Promise<ShoalArray>, memoryTargets: (y: unknown, n: number) => Float64Array): Promise<GlmData> {
+  /**
+   * X (in memory or a collection) with its targets and row weights; `targets`
+   * turns y into float64 kernel targets. The row weights are the sample
+   * weights, times what `lazyRowWeights`/`memoryRowWeights` add (class weights).
+   */
+  protected async prepare(X: XInput, y: unknown, lazyTargets: (y: ShoalArray) => Promise<ShoalArray>, memoryTargets: (y: unknown, n: number) => Float64Array, sampleWeight?: SampleWeight | null): Promise<GlmData> {
     const XA = asLazyArray(X);
     if (XA) {
       if (XA.ndim !== 2) throw new RangeError(`X: expected a 2-D Array, got shape [${XA.shape.join(', ')}]`);
@@ -82,23 +89,42 @@ export abstract class GlmEstimator<P extends GlmParams> extends BaseEstimator<P>
       if (!(yA instanceof ShoalArray)) throw new TypeError('y: with X a shoal Array or DataFrame, y must be one too (chunked like X)');
       if (yA.ndim !== 1) throw new RangeError(`y: expected a 1-D Array, got shape [${yA.shape.join(', ')}]`);
       if (yA.numChunks !== XA.numChunks) throw new RangeError(`X and y: expected the same chunks, got ${XA.numChunks} and ${yA.numChunks} chunks`);
+      const sw = await checkLazySampleWeight(sampleWeight, XA);
       const [Xp, yp] = await Promise.all([XA.persist({ wait: true }), lazyTargets(yA).then((t) => t.persist({ wait: true }))]);
-      return { data: new ArrayData(Xp, [yp]), cols: XA.cols ?? 1, names: X instanceof DataFrame ? X.columns : undefined };
+      const w = await this.lazyRowWeights(yp, sw);
+      const wp = w === undefined ? undefined : await w.persist({ wait: true });
+      const weightSum = wp === undefined ? undefined : checkWeightSum(await wp.sum().compute());
+      return { data: new ArrayData(Xp, wp === undefined ? [yp] : [yp, wp]), cols: XA.cols ?? 1, names: X instanceof DataFrame ? X.columns : undefined, weightSum };
     }
     if (y instanceof ShoalArray || y instanceof DataFrame) throw new TypeError('y: with X in memory, y must be in memory too');
     const m = toMatrix('X', X);
     const t = memoryTargets(y, m.shape[0]);
     checkSameLength('X', m.shape[0], 'y', t.length);
-    return { data: new InMemoryData(m, [{ data: t, shape: [t.length] }]), cols: m.shape[1], names: m.columns };
+    const w = await this.memoryRowWeights(t, checkSampleWeight(sampleWeight, t.length));
+    const companions = [{ data: t, shape: [t.length] }];
+    if (w !== undefined) companions.push({ data: w, shape: [w.length] });
+    return { data: new InMemoryData(m, companions), cols: m.shape[1], names: m.columns, weightSum: w === undefined ? undefined : checkWeightSum(w.reduce((a, b) => a + b, 0)) };
+  }
+
+  /** Row weights of a collection from its (persisted) kernel targets and sample weights: the sample weights, unless a subclass adds class weights. */
+  protected async lazyRowWeights(_targets: ShoalArray, sampleWeight: ShoalArray | undefined): Promise<ShoalArray | undefined> {
+    return sampleWeight;
+  }
+
+  /** Row weights of in-memory data (as `lazyRowWeights`). */
+  protected async memoryRowWeights(_targets: Float64Array, sampleWeight: Float64Array | undefined): Promise<Float64Array | undefined> {
+    return sampleWeight;
   }
 
   /** Solves and stores coef_, intercept_, nIter_, converged_. */
   protected async solve(d: GlmData, design: GlmDesign): Promise<void> {
     {
-      // C·Σ loss + pen  ≡  (1/W)·Σ loss + α·pen with α = 1/(C·W), W = the row count (unweighted)
-      const rows = await d.data.reduce<number>('ml.glm.rows', () => [], 'core.sum');
+      // C·Σ w·loss + pen  ≡  (1/W)·Σ w·loss + α·pen with α = 1/(C·W), W = Σ w (the row count unweighted),
+      // as scikit-learn scales its penalty by the sum of the sample weights (times class weights)
+      const W = d.weightSum ?? await d.data.reduce<number>('ml.glm.rows', () => [], 'core.sum');
       const p = this.params;
-      const alpha = p.penalty === 'none' ? 0 : 1 / (p.C * rows);
+      const alpha = p.penalty === 'none' ? 0 : 1 / (p.C * W);
+      const weighted = d.weightSum !== undefined;
       let sol: { beta: Float64Array; nIter: number; converged: boolean };
       // All the data is here: the kernel's whole in-memory solver (the same method and
       // stopping rule, without a pass of the driver per step) — grid-search fits are these.
@@ -106,11 +132,12 @@ export abstract class GlmEstimator<P extends GlmParams> extends BaseEstimator<P>
       // the flat common-intercept direction, which the driver's F-decrease test ends.
       if (d.data instanceof InMemoryData && (p.solver === 'newton' || (p.solver === 'lbfgs' && design.family !== 'multinomial'))) {
         const x = d.data.chunk;
-        const r = native.glmFit(design, x.data as Float64Array, x.shape[0], d.cols, d.data.companions[0]!.data as Float64Array,
+        const spec = weighted ? { ...design, weights: d.data.companions[1]!.data as Float64Array } : design;
+        const r = native.glmFit(spec, x.data as Float64Array, x.shape[0], d.cols, d.data.companions[0]!.data as Float64Array,
           { solver: p.solver, alpha, l1Ratio: this.l1Ratio(), maxIter: p.maxIter, tol: p.tol });
         sol = { beta: r.beta, nIter: r.iterations, converged: r.converged };
       } else {
-        sol = await solveGlm({ data: d.data, design, cols: d.cols, alpha, l1Ratio: this.l1Ratio() }, { solver: p.solver, maxIter: p.maxIter, tol: p.tol });
+        sol = await solveGlm({ data: d.data, design, cols: d.cols, alpha, l1Ratio: this.l1Ratio(), weighted }, { solver: p.solver, maxIter: p.maxIter, tol: p.tol });
       }
       const k = outputs(design);
       const q = d.cols + (design.fitIntercept ? 1 : 0);
@@ -149,4 +176,9 @@ export abstract class GlmEstimator<P extends GlmParams> extends BaseEstimator<P>
   protected coefArgs(): [number[], number[]] {
     return [Array.from(this.coef_!.data), Array.from(this.intercept_!)];
   }
+}
+
+function checkWeightSum(sum: number): number {
+  if (!(sum > 0)) throw new RangeError('sampleWeight: every sample has weight 0 (sample weights times class weights); at least one needs a positive weight');
+  return sum;
 }

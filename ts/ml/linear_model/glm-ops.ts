@@ -9,7 +9,7 @@ import type { ChunkLike } from '../../collections/array/dtype.js';
 import { native } from '../../native.js';
 import { view } from '../chunk-view.js';
 
-/** The problem shape every GLM op shares (mirrors the kernels' GlmSpec, without weights). */
+/** The problem shape every GLM op shares (the kernels' GlmSpec; the ops add a chunk's weights). */
 export interface GlmDesign {
   family: 'logistic' | 'multinomial' | 'poisson' | 'normal';
   fitIntercept: boolean;
@@ -25,14 +25,19 @@ export interface GlmPartial {
   weightSum: number;
 }
 
-function vector(y: ChunkLike, rows: number): Float64Array {
-  if (y.shape[0] !== rows) throw new RangeError(`y: chunk has ${y.shape[0]} rows, X's chunk has ${rows}: X and y must be chunked alike`);
+function vector(y: ChunkLike, rows: number, name = 'y'): Float64Array {
+  if (y.shape[0] !== rows) throw new RangeError(`${name}: chunk has ${y.shape[0]} rows, X's chunk has ${rows}: X and ${name} must be chunked alike`);
   return y.data instanceof Float64Array ? y.data : Float64Array.from(y.data);
 }
 
-export function glmPartialChunk(x: ChunkLike, y: ChunkLike, design: GlmDesign, beta: Float64Array, hessian: boolean): GlmPartial {
+/** The kernels' spec: the design, with the chunk's sample weights when there are any. */
+function spec(design: GlmDesign, rows: number, w?: ChunkLike) {
+  return w === undefined ? design : { ...design, weights: vector(w, rows, 'sampleWeight') };
+}
+
+export function glmPartialChunk(x: ChunkLike, y: ChunkLike, design: GlmDesign, beta: Float64Array, hessian: boolean, w?: ChunkLike): GlmPartial {
   const m = view(x);
-  const r = native.glmPartial(design, m.data, m.rows, m.cols, vector(y, m.rows), beta, hessian);
+  const r = native.glmPartial(spec(design, m.rows, w), m.data, m.rows, m.cols, vector(y, m.rows), beta, hessian);
   return { loss: r.loss, grad: r.grad, hessian: r.hessian, weightSum: r.weightSum };
 }
 
@@ -48,9 +53,9 @@ export function combineGlmPartials(parts: GlmPartial[]): GlmPartial {
 }
 
 /** ADMM local step of one chunk: argmin Σ loss(β) + (ρ/2)‖β − z + u‖², warm-started at `beta0`. */
-export function admmLocalChunk(x: ChunkLike, y: ChunkLike, design: GlmDesign, beta0: Float64Array, z: Float64Array, u: Float64Array, rho: number, maxIter: number, tol: number): Float64Array {
+export function admmLocalChunk(x: ChunkLike, y: ChunkLike, design: GlmDesign, beta0: Float64Array, z: Float64Array, u: Float64Array, rho: number, maxIter: number, tol: number, w?: ChunkLike): Float64Array {
   const m = view(x);
-  return native.admmLocalSolve(design, m.data, m.rows, m.cols, vector(y, m.rows), beta0, z, u, rho, maxIter, tol).beta;
+  return native.admmLocalSolve(spec(design, m.rows, w), m.data, m.rows, m.cols, vector(y, m.rows), beta0, z, u, rho, maxIter, tol).beta;
 }
 
 /**
@@ -167,15 +172,40 @@ export function encodeLabelsChunk(y: ChunkLike, labels: number[]): ChunkLike {
   return { data: out, shape: [y.data.length] };
 }
 
-/** Σ of the Poisson deviance terms 2(y·log(y/μ) − y + μ) of a chunk, and Σ y, for D². */
-export function poissonDevianceChunk(y: ChunkLike, mu: ChunkLike, ybar: number): [number, number] {
+/** Σ w·(Poisson deviance) of a chunk against μ and against the (weighted) mean ȳ, for D². */
+export function poissonDevianceChunk(y: ChunkLike, mu: ChunkLike, ybar: number, w?: ChunkLike): [number, number] {
   let dev = 0;
   let null_ = 0;
   for (let i = 0; i < y.data.length; i++) {
-    dev += poissonDeviance(y.data[i], mu.data[i]);
-    null_ += poissonDeviance(y.data[i], ybar);
+    const wi = w === undefined ? 1 : w.data[i];
+    dev += wi * poissonDeviance(y.data[i], mu.data[i]);
+    null_ += wi * poissonDeviance(y.data[i], ybar);
   }
   return [dev, null_];
+}
+
+/** Σ weight per class of class indices `codes` (0 … k−1): the counts of 'balanced' class weights. */
+export function classTotals(codes: ArrayLike<number>, k: number, w?: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(k);
+  for (let i = 0; i < codes.length; i++) out[codes[i]] += w === undefined ? 1 : w[i];
+  return out;
+}
+
+export function classTotalsChunk(y: ChunkLike, k: number, w?: ChunkLike): Float64Array {
+  return classTotals(y.data, k, w?.data);
+}
+
+export function addVectors(parts: Float64Array[]): Float64Array {
+  const out = Float64Array.from(parts[0]);
+  for (const p of parts.slice(1)) for (let i = 0; i < out.length; i++) out[i] += p[i];
+  return out;
+}
+
+/** Each row's class weight, `classWeight[y]`, for a chunk of class indices. */
+export function classWeightRowsChunk(y: ChunkLike, classWeight: number[]): ChunkLike {
+  const out = allocShared(Float64Array, y.data.length) as Float64Array;
+  for (let i = 0; i < y.data.length; i++) out[i] = classWeight[y.data[i]];
+  return { data: out, shape: [y.data.length] };
 }
 
 export function sumPairs(parts: [number, number][]): [number, number] {
@@ -192,8 +222,11 @@ function sigmoid(t: number): number {
 
 registerOp('ml.glm.rows', (x: ChunkLike) => x.shape[0]);
 registerOp('ml.glm.partial', glmPartialChunk);
+registerOp('ml.glm.partialWeighted', (x: ChunkLike, y: ChunkLike, w: ChunkLike, design: GlmDesign, beta: Float64Array, hessian: boolean) => glmPartialChunk(x, y, design, beta, hessian, w));
 registerOp('ml.glm.partialCombine', combineGlmPartials);
 registerOp('ml.glm.admmLocal', admmLocalChunk);
+registerOp('ml.glm.admmLocalWeighted', (x: ChunkLike, y: ChunkLike, w: ChunkLike, design: GlmDesign, beta0: Float64Array, z: Float64Array, u: Float64Array, rho: number, maxIter: number, tol: number) =>
+  admmLocalChunk(x, y, design, beta0, z, u, rho, maxIter, tol, w));
 registerOp('ml.glm.proba', probaChunk);
 registerOp('ml.glm.decision', decisionChunk);
 registerOp('ml.glm.predictClass', predictClassChunk);
@@ -202,4 +235,9 @@ registerOp('ml.glm.labelSet', labelSetChunk);
 registerOp('ml.glm.labelSetCombine', combineLabelSets);
 registerOp('ml.glm.encodeLabels', encodeLabelsChunk);
 registerOp('ml.glm.poissonDeviance', poissonDevianceChunk);
+registerOp('ml.glm.poissonDevianceWeighted', (y: ChunkLike, mu: ChunkLike, w: ChunkLike, ybar: number) => poissonDevianceChunk(y, mu, ybar, w));
+registerOp('ml.glm.classTotals', classTotalsChunk);
+registerOp('ml.glm.classTotalsWeighted', (y: ChunkLike, w: ChunkLike, k: number) => classTotalsChunk(y, k, w));
+registerOp('ml.glm.addVectors', addVectors);
+registerOp('ml.glm.classWeightRows', classWeightRowsChunk);
 registerOp('ml.glm.sumPairs', sumPairs);

@@ -29,8 +29,9 @@ export type GlmSolver = 'lbfgs' | 'newton' | 'gradient_descent' | 'proximal_grad
 export const GLM_SOLVERS: readonly GlmSolver[] = ['lbfgs', 'newton', 'gradient_descent', 'proximal_grad', 'admm'];
 
 export interface GlmProblem {
-  /** X with y (class indices or targets) as its companion, chunked alike */
+  /** X with y (class indices or targets) as its companion, then the sample weights when `weighted`, chunked alike */
   data: ChunkedData;
+  weighted?: boolean;
   design: GlmDesign;
   /** number of features */
   cols: number;
@@ -87,7 +88,7 @@ class Objective {
   /** The data term (1/W)·Σ w·loss with its gradient (and Hessian) at β. */
   async data(beta: Float64Array, hessian = false): Promise<{ loss: number; grad: Float64Array; hessian: Float64Array }> {
     this.passes++;
-    const r = await this.p.data.reduce<GlmPartial>('ml.glm.partial', () => [this.p.design, beta, hessian], 'ml.glm.partialCombine');
+    const r = await this.p.data.reduce<GlmPartial>(this.p.weighted ? 'ml.glm.partialWeighted' : 'ml.glm.partial', () => [this.p.design, beta, hessian], 'ml.glm.partialCombine');
     if (!Number.isFinite(r.loss)) {
       if (this.passes === 1) throw new RangeError('X: the loss at β = 0 is not finite: X holds NaN or Infinity');
       return { loss: Infinity, grad: r.grad, hessian: r.hessian };
@@ -313,7 +314,7 @@ async function admm(f: Objective, o: GlmSolveOptions): Promise<GlmSolution> {
   let us = Array.from({ length: n }, () => new Float64Array(f.dim));
   const design = f.p.design;
   for (let iter = 0; iter < o.maxIter; iter++) {
-    betas = await f.p.data.map<Float64Array>('ml.glm.admmLocal', (i) => [design, betas[i], z, us[i], rho, 50, o.tol * 1e-2]);
+    betas = await f.p.data.map<Float64Array>(f.p.weighted ? 'ml.glm.admmLocalWeighted' : 'ml.glm.admmLocal', (i) => [design, betas[i], z, us[i], rho, 50, o.tol * 1e-2]);
     const zOld = z;
     const mean = new Float64Array(f.dim);
     for (let i = 0; i < n; i++) for (let j = 0; j < f.dim; j++) mean[j] += (betas[i][j] + us[i][j]) / n;

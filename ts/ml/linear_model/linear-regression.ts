@@ -7,7 +7,8 @@
  * The intercept comes from centring the summed statistics
  * (XcᵀXc = XᵀX − n·x̄x̄ᵀ); the small system is solved by Cholesky, or, when it
  * is rank-deficient (collinear features), by the SVD pseudo-inverse — the
- * minimum-norm solution scikit-learn's lstsq gives.
+ * minimum-norm solution scikit-learn's lstsq gives. With `sampleWeight`, the
+ * same on weighted statistics: weighted least squares, as scikit-learn.
  */
 import { ref, type TaskSpec } from '../../actors/graph.js';
 import type { ChunkLike } from '../../collections/array/dtype.js';
@@ -18,6 +19,7 @@ import { native } from '../../native.js';
 import { BaseEstimator, checkParam } from '../base.js';
 import { asLazyArray, DataFrame, frameToArray, ShoalArray } from '../collections-bridge.js';
 import { r2Score } from '../metrics.js';
+import { checkLazySampleWeight, checkSampleWeight, type WeightOptions } from '../sample-weight.js';
 import { checkSameLength, toMatrix, toVector, type MatrixLike, type VectorLike } from '../validation.js';
 import { combineGram, gramOfChunk, linearPredict, type GramStats } from './ops.js';
 
@@ -43,8 +45,12 @@ export class LinearRegression extends BaseEstimator<LinearRegressionParams> {
 
   get isFitted(): boolean { return this.coef_ !== undefined; }
 
-  /** Fits on in-memory data, or on shoal Arrays / DataFrames chunked alike (nothing is pulled to the client but the statistics). */
-  async fit(X: XInput, y: YInput): Promise<this> {
+  /**
+   * Fits on in-memory data, or on shoal Arrays / DataFrames chunked alike
+   * (nothing is pulled to the client but the statistics); `sampleWeight`
+   * (an Array chunked like X for collections) minimises Σ wᵢ·(yᵢ − ŷᵢ)².
+   */
+  async fit(X: XInput, y: YInput, options: WeightOptions = {}): Promise<this> {
     checkParam('LinearRegression', 'fitIntercept', this.params.fitIntercept, typeof this.params.fitIntercept === 'boolean', 'a boolean');
     let stats: GramStats;
     let names: string[] | undefined;
@@ -53,14 +59,15 @@ export class LinearRegression extends BaseEstimator<LinearRegressionParams> {
       names = X instanceof DataFrame ? X.columns : undefined;
       const yA = y instanceof DataFrame ? frameToArray(y).col(0) : y;
       if (!(yA instanceof ShoalArray)) throw new TypeError('y: with X a shoal Array or DataFrame, y must be one too (chunked like X)');
-      stats = await lazyGram(XA, yA);
+      stats = await lazyGram(XA, yA, await checkLazySampleWeight(options.sampleWeight, XA));
     } else {
       if (y instanceof ShoalArray || y instanceof DataFrame) throw new TypeError('y: with X in memory, y must be in memory too');
       const m = toMatrix('X', X);
       const v = toVector('y', y);
       checkSameLength('X', m.shape[0], 'y', v.length);
       names = m.columns;
-      stats = gramOfChunk(m, { data: v, shape: [v.length] });
+      const w = checkSampleWeight(options.sampleWeight, v.length);
+      stats = gramOfChunk(m, { data: v, shape: [v.length] }, w === undefined ? undefined : { data: w, shape: [w.length] });
     }
     this.solve(stats);
     this.featureNamesIn_ = names;
@@ -77,7 +84,7 @@ export class LinearRegression extends BaseEstimator<LinearRegressionParams> {
         b[i] -= (s.colSums[i] * s.ySum) / s.n;
       }
     }
-    const { coef, rank } = solveSymmetric(a, b, d, s.n);
+    const { coef, rank } = solveSymmetric(a, b, d, s.rows);
     this.coef_ = coef;
     this.rank_ = rank;
     this.intercept_ = this.params.fitIntercept ? (s.ySum - coef.reduce((acc, w, i) => acc + w * s.colSums[i], 0)) / s.n : 0;
@@ -100,32 +107,36 @@ export class LinearRegression extends BaseEstimator<LinearRegressionParams> {
     return linearPredict(m, coef, this.intercept_!).data as Float64Array;
   }
 
-  /** R² of the predictions. */
-  async score(X: XInput, y: YInput): Promise<number> {
+  /** R² of the predictions (weighted by `sampleWeight` when given). */
+  async score(X: XInput, y: YInput, options: WeightOptions = {}): Promise<number> {
     this.checkFitted('score');
     const p = this.predict(X as MatrixLike);
     if (p instanceof ShoalArray) {
       const yA = y instanceof DataFrame ? frameToArray(y).col(0) : y;
-      return r2Score(yA as ShoalArray, p as unknown as ShoalArray);
+      return r2Score(yA as ShoalArray, p as unknown as ShoalArray, options);
     }
-    return r2Score(y as VectorLike, p);
+    return r2Score(y as VectorLike, p, options);
   }
 }
 
 /** Σ over chunks of the Gram statistics, as a tree reduction on the cluster. */
-async function lazyGram(X: ShoalArray, y: ShoalArray): Promise<GramStats> {
+async function lazyGram(X: ShoalArray, y: ShoalArray, w: ShoalArray | undefined): Promise<GramStats> {
   if (X.ndim !== 2) throw new RangeError(`X: expected a 2-D Array, got shape [${X.shape.join(', ')}]`);
   if (y.ndim !== 1) throw new RangeError(`y: expected a 1-D Array, got shape [${y.shape.join(', ')}]`);
   if (X.numChunks !== y.numChunks) throw new RangeError(`X and y: expected the same chunks, got ${X.numChunks} and ${y.numChunks} chunks`);
   X.chunks.forEach((n, i) => {
     if (Number.isFinite(n) && Number.isFinite(y.chunks[i]) && n !== y.chunks[i]) throw new RangeError(`X and y: chunk ${i} has ${n} rows in X and ${y.chunks[i]} in y`);
   });
-  const token = tokenize('linreg-gram', X.keys, y.keys);
+  const token = tokenize('linreg-gram', X.keys, y.keys, w?.keys ?? null);
   const tasks = new Map<string, TaskSpec>();
-  const parts = X.keys.map((k, i) => { const key = `gram-${token}-${i}`; tasks.set(key, { op: 'ml.linear.gram', args: [ref(k), ref(y.keys[i])] }); return key; });
+  const parts = X.keys.map((k, i) => {
+    const key = `gram-${token}-${i}`;
+    tasks.set(key, w === undefined ? { op: 'ml.linear.gram', args: [ref(k), ref(y.keys[i])] } : { op: 'ml.linear.gramWeighted', args: [ref(k), ref(y.keys[i]), ref(w.keys[i])] });
+    return key;
+  });
   const tree = treeReduce(`gram-${token}-combine`, parts, 'ml.linear.gramCombine');
   for (const [k, t] of tree.tasks) tasks.set(k, t);
-  const layers = withLayer([mergeLayers(X.layers, y.layers)], `gram-${token}`, tasks);
+  const layers = withLayer([w === undefined ? mergeLayers(X.layers, y.layers) : mergeLayers(X.layers, y.layers, w.layers)], `gram-${token}`, tasks);
   const [stats] = (await computeKeys(layers, [tree.root])) as GramStats[];
   return stats;
 }

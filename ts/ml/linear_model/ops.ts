@@ -4,40 +4,71 @@ import { allocShared } from '../../actors/chunk.js';
 import type { ChunkLike } from '../../collections/array/dtype.js';
 import { native } from '../../native.js';
 
-/** The sufficient statistics of least squares over some rows. */
+/** The sufficient statistics of (weighted) least squares over some rows: XᵀWX, XᵀWy, Σ w·x, Σ w·y, Σ w. */
 export interface GramStats {
   xtx: Float64Array;
   xty: Float64Array;
   colSums: Float64Array;
   ySum: number;
+  /** Σ w (the row count unweighted) */
   n: number;
+  /** the row count */
+  rows: number;
 }
 
 function asFloat(data: ChunkLike['data']): Float64Array | Float32Array {
   return data instanceof Float64Array || data instanceof Float32Array ? data : Float64Array.from(data);
 }
 
-/** XᵀX, Xᵀy, column sums and Σy of one chunk, in one pass (the Gram kernel). */
-export function gramOfChunk(x: ChunkLike, y: ChunkLike): GramStats {
+/**
+ * XᵀX, Xᵀy, column sums and Σy of one chunk, in one pass (the Gram kernel).
+ * With sample weights `w`: the kernel on the rows scaled by √w gives XᵀWX and
+ * XᵀWy; the weighted sums Σ w·x, Σ w·y, Σ w are a second, cheap pass here.
+ */
+export function gramOfChunk(x: ChunkLike, y: ChunkLike, w?: ChunkLike): GramStats {
   const rows = x.shape[0];
   const cols = x.shape.length === 2 ? x.shape[1] : 1;
   if (y.shape[0] !== rows) throw new RangeError(`y: chunk has ${y.shape[0]} rows, X's chunk has ${rows}: X and y must be chunked alike`);
-  const xd = asFloat(x.data);
+  if (w !== undefined && w.shape[0] !== rows) throw new RangeError(`sampleWeight: chunk has ${w.shape[0]} rows, X's chunk has ${rows}: X and sampleWeight must be chunked alike`);
+  let xd = asFloat(x.data);
   // the kernel wants y in X's dtype
-  const yd = xd instanceof Float32Array ? Float32Array.from(y.data) : y.data instanceof Float64Array ? y.data : Float64Array.from(y.data);
+  let yd = xd instanceof Float32Array ? Float32Array.from(y.data) : y.data instanceof Float64Array ? y.data : Float64Array.from(y.data);
+  if (w === undefined) {
+    const g = native.gram(xd, rows, cols, yd);
+    return { xtx: g.xtx, xty: g.xty, colSums: g.colSums, ySum: g.ySum, n: rows, rows };
+  }
+  const colSums = new Float64Array(cols);
+  let ySum = 0;
+  let n = 0;
+  const xs = xd instanceof Float32Array ? new Float32Array(xd.length) : new Float64Array(xd.length);
+  const ys = yd instanceof Float32Array ? new Float32Array(rows) : new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const wr = w.data[r];
+    const s = Math.sqrt(wr);
+    for (let c = 0; c < cols; c++) {
+      colSums[c] += wr * xd[r * cols + c];
+      xs[r * cols + c] = s * xd[r * cols + c];
+    }
+    ySum += wr * yd[r];
+    ys[r] = s * yd[r];
+    n += wr;
+  }
+  xd = xs;
+  yd = ys;
   const g = native.gram(xd, rows, cols, yd);
-  return { xtx: g.xtx, xty: g.xty, colSums: g.colSums, ySum: g.ySum, n: rows };
+  return { xtx: g.xtx, xty: g.xty, colSums, ySum, n, rows };
 }
 
 /** Sums partial statistics (a tree-reduction step). */
 export function combineGram(parts: GramStats[]): GramStats {
-  const out: GramStats = { xtx: Float64Array.from(parts[0].xtx), xty: Float64Array.from(parts[0].xty), colSums: Float64Array.from(parts[0].colSums), ySum: parts[0].ySum, n: parts[0].n };
+  const out: GramStats = { xtx: Float64Array.from(parts[0].xtx), xty: Float64Array.from(parts[0].xty), colSums: Float64Array.from(parts[0].colSums), ySum: parts[0].ySum, n: parts[0].n, rows: parts[0].rows };
   for (const p of parts.slice(1)) {
     for (let i = 0; i < out.xtx.length; i++) out.xtx[i] += p.xtx[i];
     for (let i = 0; i < out.xty.length; i++) out.xty[i] += p.xty[i];
     for (let i = 0; i < out.colSums.length; i++) out.colSums[i] += p.colSums[i];
     out.ySum += p.ySum;
     out.n += p.n;
+    out.rows += p.rows;
   }
   return out;
 }
@@ -57,6 +88,7 @@ export function linearPredict(x: ChunkLike, coef: ArrayLike<number>, intercept: 
   return { data: out, shape: [rows] };
 }
 
-registerOp('ml.linear.gram', gramOfChunk);
+registerOp('ml.linear.gram', (x: ChunkLike, y: ChunkLike) => gramOfChunk(x, y));
+registerOp('ml.linear.gramWeighted', gramOfChunk);
 registerOp('ml.linear.gramCombine', combineGram);
 registerOp('ml.linear.predict', linearPredict);

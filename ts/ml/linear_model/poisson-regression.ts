@@ -1,14 +1,17 @@
 /**
  * Poisson regression (log link) for counts, as Dask-ML's PoissonRegression:
- * E[y] = exp(X·w + b), fitted by minimising C·Σ (exp(η) − y·η) + penalty with
- * the distributed GLM solvers. scikit-learn's PoissonRegressor(alpha) is the
- * same model with C = 1/(alpha·n_samples).
+ * E[y] = exp(X·w + b), fitted by minimising C·Σ sᵢ·(exp(η) − y·η) + penalty
+ * with the distributed GLM solvers (sᵢ: `fit`'s `sampleWeight`, 1 by
+ * default). scikit-learn's PoissonRegressor(alpha) is the same model with
+ * C = 1/(alpha·n_samples), and with sample weights C = 1/(alpha·Σ sᵢ): it
+ * averages the deviance over the weights.
  */
 import { ArrayData } from '../chunked.js';
 import { computeVectors, DataFrame, frameToArray, ShoalArray } from '../collections-bridge.js';
+import { checkLazySampleWeight, checkSampleWeight, type WeightOptions } from '../sample-weight.js';
 import { toVector, type VectorLike } from '../validation.js';
 import { GLM_DEFAULTS, GlmEstimator, type GlmParams, type XInput } from './glm-estimator.js';
-import { poissonDeviance, poissonMeanChunk } from './glm-ops.js';
+import { poissonDevianceChunk, poissonMeanChunk } from './glm-ops.js';
 
 export type PoissonRegressionParams = GlmParams;
 
@@ -17,8 +20,8 @@ export class PoissonRegression extends GlmEstimator<PoissonRegressionParams> {
     super({ ...GLM_DEFAULTS }, params);
   }
 
-  /** Fits on in-memory data, or on a shoal Array/DataFrame with a 1-D count Array chunked alike. */
-  async fit(X: XInput, y: VectorLike | ShoalArray | DataFrame): Promise<this> {
+  /** Fits on in-memory data, or on a shoal Array/DataFrame with a 1-D count Array chunked alike; `sampleWeight` weighs each sample's loss. */
+  async fit(X: XInput, y: VectorLike | ShoalArray | DataFrame, options: WeightOptions = {}): Promise<this> {
     this.validateGlm();
     const d = await this.prepare(X, y,
       async (yA) => {
@@ -34,7 +37,8 @@ export class PoissonRegression extends GlmEstimator<PoissonRegressionParams> {
         const bad = v.findIndex((t) => t < 0);
         if (bad >= 0) throw new RangeError(`y: Poisson regression needs non-negative targets, got ${v[bad]} at index ${bad}`);
         return v;
-      });
+      },
+      options.sampleWeight);
     await this.solve(d, { family: 'poisson', fitIntercept: this.params.fitIntercept });
     return this;
   }
@@ -49,26 +53,33 @@ export class PoissonRegression extends GlmEstimator<PoissonRegressionParams> {
     return Float64Array.from(poissonMeanChunk(input, coef, intercept).data);
   }
 
-  /** D², the fraction of Poisson deviance explained (scikit-learn's PoissonRegressor.score). */
-  async score(X: XInput, y: VectorLike | ShoalArray | DataFrame): Promise<number> {
+  /** D², the fraction of Poisson deviance explained (scikit-learn's PoissonRegressor.score), weighted by `sampleWeight` when given. */
+  async score(X: XInput, y: VectorLike | ShoalArray | DataFrame, options: WeightOptions = {}): Promise<number> {
     const mu = (this.predict as (X: XInput) => Float64Array | ShoalArray)(X);
     if (mu instanceof ShoalArray) {
       const yA = y instanceof DataFrame ? frameToArray(y).col(0) : y;
       if (!(yA instanceof ShoalArray)) throw new TypeError('y: with X a shoal Array or DataFrame, y must be one too');
-      const ybar = await yA.mean().compute();
-      const [dev, nullDev] = await new ArrayData(yA, [mu]).reduce<[number, number]>('ml.glm.poissonDeviance', () => [ybar], 'ml.glm.sumPairs');
+      const w = await checkLazySampleWeight(options.sampleWeight, yA);
+      if (w === undefined) {
+        const ybar = await yA.mean().compute();
+        const [dev, nullDev] = await new ArrayData(yA, [mu]).reduce<[number, number]>('ml.glm.poissonDeviance', () => [ybar], 'ml.glm.sumPairs');
+        return 1 - dev / nullDev;
+      }
+      const [[wy], [total]] = await computeVectors([yA.mul(w).sum(), w.sum()]);
+      const [dev, nullDev] = await new ArrayData(yA, [mu, w]).reduce<[number, number]>('ml.glm.poissonDevianceWeighted', () => [wy / total], 'ml.glm.sumPairs');
       return 1 - dev / nullDev;
     }
     const t = toVector('y', y);
     if (t.length !== mu.length) throw new RangeError(`X and y: expected the same number of samples, got ${mu.length} and ${t.length}`);
-    const ybar = t.reduce((a, b) => a + b, 0) / t.length;
-    let dev = 0;
-    let nullDev = 0;
+    const w = checkSampleWeight(options.sampleWeight, t.length);
+    let ybar = 0;
+    let total = 0;
     for (let i = 0; i < t.length; i++) {
-      dev += poissonDeviance(t[i], mu[i]);
-      nullDev += poissonDeviance(t[i], ybar);
+      ybar += (w === undefined ? 1 : w[i]) * t[i];
+      total += w === undefined ? 1 : w[i];
     }
+    ybar /= total;
+    const [dev, nullDev] = poissonDevianceChunk({ data: t, shape: [t.length] }, { data: mu, shape: [mu.length] }, ybar, w === undefined ? undefined : { data: w, shape: [w.length] });
     return 1 - dev / nullDev;
   }
 }
-

@@ -17,7 +17,9 @@ import { BaseEstimator, checkParam } from '../base.js';
 import { asLazyArray, DataFrame, ShoalArray } from '../collections-bridge.js';
 import { seededRandom } from '../model_selection/split.js';
 import { labelList, labelsOf, meanAccuracy, sortedClasses } from '../labels.js';
-import { argmaxRow, linearPredictor } from './glm-ops.js';
+import { r2Score } from '../metrics.js';
+import { checkSampleWeight, classWeightVector, isClassWeight, type ClassWeight, type WeightOptions } from '../sample-weight.js';
+import { argmaxRow, classTotals, linearPredictor } from './glm-ops.js';
 import { checkSameLength, toMatrix, toVector, type Matrix, type MatrixLike, type VectorLike } from '../validation.js';
 
 // ------------------------------------------------------------------ losses
@@ -160,11 +162,21 @@ class WeightVector {
   }
 }
 
+/** Per-sample weights of one SGD problem: the sample weights, and the class weight of y > 0 and of the rest (scikit-learn's weight_pos, weight_neg). */
+interface SgdWeights {
+  sample?: Float64Array;
+  pos: number;
+  neg: number;
+}
+
+const UNWEIGHTED: SgdWeights = { pos: 1, neg: 1 };
+
 /**
  * `maxIter` epochs of plain SGD over (X, y) from (w, b), the step counter
  * starting at `t`; returns the new weights and intercept and the epochs run.
+ * Weights scale each sample's step (not the reported objective), as scikit-learn.
  */
-function plainSgd(X: Matrix, y: Float64Array, w0: Float64Array, b0: number, s: SgdSettings, t0: number, maxIter: number): { w: Float64Array; b: number; nIter: number } {
+function plainSgd(X: Matrix, y: Float64Array, w0: Float64Array, b0: number, s: SgdSettings, t0: number, maxIter: number, weights: SgdWeights = UNWEIGHTED): { w: Float64Array; b: number; nIter: number } {
   const [n, d] = X.shape;
   const w = new WeightVector(Float64Array.from(w0));
   let b = b0;
@@ -201,7 +213,7 @@ function plainSgd(X: Matrix, y: Float64Array, w0: Float64Array, b0: number, s: S
       objective += s.loss.loss(y[i], p);
       if (penalised) objective += s.alpha * ((1 - l1Ratio) * 0.5 * Math.sqrt(w.sqNorm) ** 2 + l1Ratio * w.l1Norm);
       const dloss = Math.min(1e12, Math.max(-1e12, s.loss.grad(y[i], p)));
-      const update = -eta * dloss;
+      const update = -eta * dloss * ((y[i] > 0 ? weights.pos : weights.neg) * (weights.sample === undefined ? 1 : weights.sample[i]));
       if (s.penalty === 'l2' || s.penalty === 'elasticnet') w.scale(Math.max(0, 1 - (1 - l1Ratio) * eta * s.alpha));
       if (update !== 0) w.add(X.data, at, update);
       if (s.fitIntercept && update !== 0) b += update;
@@ -267,7 +279,7 @@ export interface SGDParams extends Record<string, unknown> {
 
 type XInput = MatrixLike | ShoalArray | DataFrame;
 
-abstract class BaseSGD extends BaseEstimator<SGDParams> {
+abstract class BaseSGD<P extends SGDParams = SGDParams> extends BaseEstimator<P> {
   /** `outputs x features` (one row for a binary classifier or a regressor) */
   coef_?: Matrix;
   intercept_?: Float64Array;
@@ -331,53 +343,86 @@ abstract class BaseSGD extends BaseEstimator<SGDParams> {
 
 const SGD_DEFAULTS = { penalty: 'l2' as SGDPenalty, alpha: 1e-4, l1Ratio: 0.15, fitIntercept: true, maxIter: 1000, tol: 1e-3, shuffle: true, epsilon: 0.1, randomState: 0, eta0: 0.01, nIterNoChange: 5 };
 
-export class SGDClassifier extends BaseSGD {
+export interface SGDClassifierParams extends SGDParams {
+  /**
+   * 'balanced' (n / (nClasses · count), from `fit`'s labels; not with
+   * partialFit), a weight per class label, or null: each sample's step is
+   * scaled by its class's weight (one-vs-rest: the positive class's weight
+   * against 1), times its `sampleWeight`, as scikit-learn
+   */
+  classWeight: ClassWeight;
+}
+
+export class SGDClassifier extends BaseSGD<SGDClassifierParams> {
   classes_?: number[] | string[];
   protected readonly losses = CLASSIFIER_LOSSES;
 
-  constructor(params: Partial<SGDParams> = {}) {
-    super({ ...SGD_DEFAULTS, loss: 'hinge', learningRate: 'optimal', powerT: 0.5 }, params);
+  constructor(params: Partial<SGDClassifierParams> = {}) {
+    super({ ...SGD_DEFAULTS, loss: 'hinge', learningRate: 'optimal', powerT: 0.5, classWeight: null }, params);
   }
 
-  /** Trains from zero weights for up to maxIter epochs (in-memory data; Incremental for collections). */
-  async fit(X: XInput, y: ArrayLike<number> | readonly string[]): Promise<this> {
+  protected override validate(): void {
+    super.validate();
+    checkParam('SGDClassifier', 'classWeight', this.params.classWeight, isClassWeight(this.params.classWeight), "'balanced', an object of non-negative finite weights by class label, or null");
+  }
+
+  /** Trains from zero weights for up to maxIter epochs (in-memory data; Incremental for collections); `sampleWeight` scales each sample's steps. */
+  async fit(X: XInput, y: ArrayLike<number> | readonly string[], options: WeightOptions = {}): Promise<this> {
     this.validate();
     const m = this.matrix(X, 'fit');
     const labels = labelList(y);
     checkSameLength('X', m.shape[0], 'y', labels.length);
+    const sw = checkSampleWeight(options.sampleWeight, labels.length);
     this.coef_ = undefined;
     this.classes_ = sortedClasses(labels);
     if (this.classes_.length < 2) throw new RangeError(`y: SGDClassifier needs samples of at least 2 classes, got only class ${JSON.stringify(this.classes_[0])}`);
     this.t_ = 1;
-    this.train(m, labels, this.params.maxIter);
+    const codes = this.codes(labels);
+    this.train(m, codes, this.params.maxIter, sw, await this.classWeights(codes));
     return this;
   }
 
   /** One epoch over the batch, continuing from the fitted model (the first call must name every class). */
-  async partialFit(X: XInput, y: ArrayLike<number> | readonly string[], options: { classes?: number[] | string[] } = {}): Promise<this> {
+  async partialFit(X: XInput, y: ArrayLike<number> | readonly string[], options: { classes?: number[] | string[] } & WeightOptions = {}): Promise<this> {
     this.validate();
+    if (this.params.classWeight === 'balanced') {
+      throw new RangeError("SGDClassifier.partialFit: classWeight 'balanced' needs every label at once; use fit, or pass the weights per class as a record (from the class counts)");
+    }
     const m = this.matrix(X, 'partialFit');
     const labels = labelList(y);
     checkSameLength('X', m.shape[0], 'y', labels.length);
+    const sw = checkSampleWeight(options.sampleWeight, labels.length);
     if (!this.isFitted) {
       if (options.classes === undefined) throw new TypeError('SGDClassifier.partialFit: classes must be given on the first call (every class the model will see)');
       this.classes_ = [...options.classes].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) as number[] | string[];
       if (this.classes_.length < 2) throw new RangeError('classes: SGDClassifier needs at least 2 classes');
       this.t_ = 1;
     }
-    this.train(m, labels, 1);
+    const codes = this.codes(labels);
+    this.train(m, codes, 1, sw, await this.classWeights(codes));
     return this;
   }
 
-  private train(m: Matrix, labels: ArrayLike<number | string>, maxIter: number): void {
-    const [n, d] = m.shape;
+  /** Labels → class indices, each checked against `classes_`. */
+  private codes(labels: ArrayLike<number | string>): Int32Array {
     const classes = this.classes_! as (number | string)[];
     const index = new Map(classes.map((c, i) => [c, i]));
-    const codes = Int32Array.from({ length: n }, (_, i) => {
+    return Int32Array.from({ length: labels.length }, (_, i) => {
       const c = index.get(labels[i]);
       if (c === undefined) throw new RangeError(`y: label ${JSON.stringify(labels[i])} at index ${i} is not one of the classes (${classes.join(', ')})`);
       return c;
     });
+  }
+
+  /** The weight of each class, all 1 without classWeight ('balanced' from the unweighted counts, as scikit-learn's SGD). */
+  private async classWeights(codes: Int32Array): Promise<Float64Array> {
+    const k = this.classes_!.length;
+    return (await classWeightVector(this.params.classWeight, this.classes_!, () => classTotals(codes, k))) ?? new Float64Array(k).fill(1);
+  }
+
+  private train(m: Matrix, codes: Int32Array, maxIter: number, sampleWeight: Float64Array | undefined, classWeight: Float64Array): void {
+    const [n, d] = m.shape;
+    const classes = this.classes_! as (number | string)[];
     const s = this.settings();
     const binomial = this.params.loss === 'log_loss';
     const problems = classes.length === 2 ? [1] : classes.map((_, c) => c);
@@ -388,7 +433,9 @@ export class SGDClassifier extends BaseSGD {
     problems.forEach((positive, row) => {
       // one-vs-rest targets: ±1, or {0, 1} for the binomial log loss
       const y = Float64Array.from(codes, (c) => (c === positive ? 1 : binomial ? 0 : -1));
-      const r = plainSgd(m, y, coef.subarray(row * d, (row + 1) * d), intercept[row], s, this.t_!, maxIter);
+      // binary: the two classes' weights; one-vs-rest: the positive class's against 1 (scikit-learn's choice)
+      const weights = { sample: sampleWeight, pos: classWeight[positive], neg: k === 1 ? classWeight[0] : 1 };
+      const r = plainSgd(m, y, coef.subarray(row * d, (row + 1) * d), intercept[row], s, this.t_!, maxIter, weights);
       coef.set(r.w, row * d);
       intercept[row] = r.b;
       nIter = Math.max(nIter, r.nIter);
@@ -434,9 +481,9 @@ export class SGDClassifier extends BaseSGD {
     return { data: out, shape: [n, k] };
   }
 
-  /** Mean accuracy. */
-  async score(X: XInput, y: ArrayLike<number> | readonly string[]): Promise<number> {
-    return meanAccuracy(this.predict(X), y);
+  /** Mean accuracy (weighted by `sampleWeight` when given). */
+  async score(X: XInput, y: ArrayLike<number> | readonly string[], options: WeightOptions = {}): Promise<number> {
+    return meanAccuracy(this.predict(X), y, options.sampleWeight);
   }
 
 }
@@ -448,31 +495,34 @@ export class SGDRegressor extends BaseSGD {
     super({ ...SGD_DEFAULTS, loss: 'squared_error', learningRate: 'invscaling', powerT: 0.25 }, params);
   }
 
-  async fit(X: XInput, y: VectorLike): Promise<this> {
+  /** Trains from zero weights for up to maxIter epochs; `sampleWeight` scales each sample's steps. */
+  async fit(X: XInput, y: VectorLike, options: WeightOptions = {}): Promise<this> {
     this.validate();
     const m = this.matrix(X, 'fit');
     const t = toVector('y', y);
     checkSameLength('X', m.shape[0], 'y', t.length);
+    const sw = checkSampleWeight(options.sampleWeight, t.length);
     this.coef_ = undefined;
     this.t_ = 1;
-    this.train(m, t, this.params.maxIter);
+    this.train(m, t, this.params.maxIter, sw);
     return this;
   }
 
   /** One epoch over the batch, continuing from the fitted model. */
-  async partialFit(X: XInput, y: VectorLike): Promise<this> {
+  async partialFit(X: XInput, y: VectorLike, options: WeightOptions = {}): Promise<this> {
     this.validate();
     const m = this.matrix(X, 'partialFit');
     const t = toVector('y', y);
     checkSameLength('X', m.shape[0], 'y', t.length);
+    const sw = checkSampleWeight(options.sampleWeight, t.length);
     if (!this.isFitted) this.t_ = 1;
-    this.train(m, t, 1);
+    this.train(m, t, 1, sw);
     return this;
   }
 
-  private train(m: Matrix, y: Float64Array, maxIter: number): void {
+  private train(m: Matrix, y: Float64Array, maxIter: number, sampleWeight: Float64Array | undefined): void {
     const d = m.shape[1];
-    const r = plainSgd(m, y, this.isFitted ? this.coef_!.data : new Float64Array(d), this.isFitted ? this.intercept_![0] : 0, this.settings(), this.t_!, maxIter);
+    const r = plainSgd(m, y, this.isFitted ? this.coef_!.data : new Float64Array(d), this.isFitted ? this.intercept_![0] : 0, this.settings(), this.t_!, maxIter, { sample: sampleWeight, pos: 1, neg: 1 });
     this.coef_ = { data: r.w, shape: [1, d] };
     this.intercept_ = Float64Array.of(r.b);
     this.nIter_ = r.nIter;
@@ -485,15 +535,9 @@ export class SGDRegressor extends BaseSGD {
     return this.decisionFunction(X) as Float64Array;
   }
 
-  /** R². */
-  async score(X: XInput, y: VectorLike): Promise<number> {
-    const p = this.predict(X);
-    const t = toVector('y', y);
-    const mean = t.reduce((a, b) => a + b, 0) / t.length;
-    let ssr = 0;
-    let sst = 0;
-    for (let i = 0; i < t.length; i++) { ssr += (t[i] - p[i]) ** 2; sst += (t[i] - mean) ** 2; }
-    return 1 - ssr / sst;
+  /** R² (weighted by `sampleWeight` when given). */
+  async score(X: XInput, y: VectorLike, options: WeightOptions = {}): Promise<number> {
+    return r2Score(y, this.predict(X), options);
   }
 }
 
