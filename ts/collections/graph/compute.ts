@@ -54,11 +54,26 @@ function clientOf(options: ComputeOptions): Client {
   return options.client ?? getClient();
 }
 
+/** The flattened graph for `keys`, optimised unless asked not to, keeping the keys persisted on `client`. */
+function graphFor(client: Client, layers: Layers, keys: string[], options: ComputeOptions) {
+  const persisted = persistedOn(client);
+  return options.optimize === false ? flatten(layers) : optimize(flatten(layers), keys, { protectedKeys: new Set(persisted.keys()) });
+}
+
 export async function computeKeys(layers: Layers, keys: string[], options: ComputeOptions = {}): Promise<unknown[]> {
   const client = clientOf(options);
-  const persisted = persistedOn(client);
-  const graph = options.optimize === false ? flatten(layers) : optimize(flatten(layers), keys, { protectedKeys: new Set(persisted.keys()) });
-  return client.compute(graph, keys, { progress: options.progress ?? false });
+  return client.compute(graphFor(client, layers, keys, options), keys, { progress: options.progress ?? false });
+}
+
+/**
+ * Submits the graph and returns at once with a Future per key: the results
+ * stay on the workers, for later tasks to use, until the caller releases the
+ * Futures (a collection's value handed to tasks by key, as `client.scatter`
+ * hands in-memory data).
+ */
+export function submitKeys(layers: Layers, keys: string[], options: ComputeOptions = {}): Future[] {
+  const client = clientOf(options);
+  return client.persist(graphFor(client, layers, keys, options), keys, { progress: options.progress ?? false });
 }
 
 /**
