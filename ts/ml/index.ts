@@ -27,3 +27,4 @@ export { LabelEncoder, type LabelEncoderParams, type LabelsLike } from './prepro
 export { Categorizer, DummyEncoder, type CategorizerParams, type DummyEncoderParams, type FrameInput } from './preprocessing/categorizer.js';
 export { SGDClassifier, SGDRegressor, type SGDParams } from './linear_model/sgd.js';
 export { HyperbandSearchCV, SuccessiveHalvingSearchCV, type HyperbandParams, type SuccessiveHalvingParams } from './model_selection/hyperband.js';
+export { delayedFit, computeFits, fitMany, DelayedFit, DelayedFitError, type ComputeFitsOptions, type FittedOf, type Fittable } from './delayed.js';

@@ -8,3 +8,4 @@ import './model_selection/search-ops.js';
 import './wrappers-ops.js';
 import './naive_bayes/ops.js';
 import './model_selection/split-lazy.js';
+import './delayed-ops.js';
