@@ -82,6 +82,55 @@ test('slices: strided rows, negative bounds, columns — with known and unknown 
   close(await D.sum().compute(), ref.reductions.sum.all);
 });
 
+const takeRef = readReference('take_reference.json');
+const CTORS = { float64: Float64Array, float32: Float32Array, int32: Int32Array, uint8: Uint8Array, bool: Uint8Array } as const;
+
+test('take (X[[3, 0, 7]]): any order, repeats, negatives, every dtype, 1-D and 2-D, as NumPy — known and unknown chunk lengths', async () => {
+  const cuts = [0, 17, 40, 40, 41, 103]; // an empty and a one-row chunk
+  for (const [dtype, Ctor] of Object.entries(CTORS) as [keyof typeof CTORS, (typeof CTORS)[keyof typeof CTORS]][]) {
+    const entry = takeRef.arrays[dtype];
+    const flat = Ctor.from((entry.A as number[][]).flat());
+    const A = fromArray(flat, { chunks: 17, shape: [103, 4], dtype });
+    const D = fromDelayed(cuts.slice(1).map((end, i) => ({ op: 'array.chunk', args: [flat.slice(cuts[i] * 4, end * 4), [end - cuts[i], 4], dtype] })), { dtype, cols: 4 });
+    for (const [name, idx] of Object.entries(takeRef.indices) as [string, number[]][]) {
+      const want2 = (entry.take2d[name] as number[][]).flat();
+      for (const [label, T, opts] of [['known', A, {}], ['unknown', D, {}], ['known, 7-row chunks', A, { chunks: 7 }], ['unknown, 7-row chunks', D, { chunks: 7 }]] as const) {
+        const t = T.take(idx, opts);
+        assert.equal(t.dtype, dtype);
+        assert.ok(t.knownLengths, `${label}: the result's lengths are the count of indices`);
+        assert.equal(t.rows, idx.length);
+        const got = await t.compute();
+        assert.deepEqual(got.shape, [idx.length, 4], `${dtype} ${name} ${label}`);
+        assert.ok(got.data instanceof Ctor);
+        assert.deepEqual(Array.from(got.data), want2, `${dtype} ${name} ${label}`);
+      }
+      const got1 = await A.col(1).take(Int32Array.from(idx)).compute();
+      assert.deepEqual(got1.shape, [idx.length]);
+      assert.deepEqual(Array.from(got1.data), entry.take1d[name], `${dtype} ${name} 1-D`);
+    }
+  }
+  // output chunks of 7 rows each read only the input chunks their rows are in
+  const A = fromArray(X, { chunks: 17 });
+  const t = A.take([0, 1, 2, 3, 4, 5, 6, 20, 21, 22, 23], { chunks: 7 });
+  assert.deepEqual(t.chunks, [7, 4]);
+  const reads = [...t.graph().values()].filter((s) => s.op === 'array.takeRows').length;
+  assert.equal(reads, 2); // one chunk each, already in order: no reassembly
+  // a take of a take, and arithmetic on it
+  close(await A.take([5, 1]).take([1, 1, 0]).sum().compute(), [X[1], X[1], X[5]].flat().reduce((a, b) => a + b, 0));
+});
+
+test('take: a position out of range is a RangeError naming indices (at the call when lengths are known)', async () => {
+  const A = fromArray(X, { chunks: 17 });
+  assert.throws(() => A.take([0, 103]), (e: Error) => e instanceof RangeError && /indices: index 103 \(position 1\) is out of range for 103 rows/.test(e.message));
+  assert.throws(() => A.take([5, 6, 7, -104], { chunks: 2 }), /indices: index -104 \(position 3\) is out of range for 103 rows; expected -103 <= index < 103/);
+  assert.throws(() => A.take([1.5]), /indices: expected integers, got 1.5 at position 0/);
+  assert.throws(() => A.take(A.col(0) as unknown as number[]), /indices: expected integers in a JS or typed array, got a lazy shoal Array/);
+  assert.throws(() => A.take([0], { chunks: 0 }), /chunks: expected a positive integer number of rows per output chunk, got 0/);
+  const D = fromDelayed([{ op: 'array.chunk', args: [Float64Array.from([1, 2, 3]), [3], 'float64'] }], { dtype: 'float64', cols: null });
+  await assert.rejects(D.take([0, -4]).compute(), /indices: index -4 \(position 1\) is out of range for 3 rows/);
+  assert.deepEqual(Array.from((await D.take([-3, 2]).compute()).data), [1, 3]);
+});
+
 test('bad input: mismatched chunks and widths, bad axes and slices throw at the call', () => {
   const A = fromArray(X, { chunks: 17 });
   const B = fromArray(X, { chunks: 20 });

@@ -40,6 +40,12 @@ registerOp('array.maskRows', (c: ChunkLike, mask: ChunkLike) => {
   for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) rows.push(i);
   return k.takeRows(c, rows);
 });
+registerOp('array.takeRows', (c: ChunkLike, rows: Int32Array) => k.takeRows(c, rows));
+registerOp('array.gatherRows', (parts: ChunkLike[], partOf: Int32Array, rowOf: Int32Array, dtype: DType, cols: number | null) => k.gatherRows(parts, partOf, rowOf, dtype, cols));
+registerOp('array.takePlan', (lengths: number[], indices: Float64Array) => k.takePlan(lengths, indices));
+registerOp('array.takePlanned', (c: ChunkLike, plan: k.TakePlan, chunk: number) => k.takeRows(c, plan.local[chunk]));
+registerOp('array.gatherPlanned', (parts: ChunkLike[], plan: k.TakePlan, lo: number, hi: number, dtype: DType, cols: number | null) =>
+  k.gatherRows(parts, plan.chunkOf.subarray(lo, hi), plan.at.subarray(lo, hi), dtype, cols));
 registerOp('array.concat', (chunks: ChunkLike[], dtype: DType, cols: number | null) => k.concatRows(chunks, dtype, cols));
 registerOp('array.random.normal', (s: Parameters<typeof normalChunk>[0]) => normalChunk(s));
 registerOp('array.random.uniform', (s: Parameters<typeof uniformChunk>[0]) => uniformChunk(s));
