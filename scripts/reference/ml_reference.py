@@ -180,6 +180,16 @@ def sgd_case(est, X, y, partial=None):
             "n_iter_": int(est.n_iter_), "t_": float(est.t_)}
 
 
+def sgd_case_w(est, X, y, w, partial=False):
+    if partial:
+        for start in range(0, len(y), 100):
+            est.partial_fit(X[start:start + 100], y[start:start + 100], sample_weight=w[start:start + 100])
+    else:
+        est.fit(X, y, sample_weight=w)
+    return {"coef_": np.atleast_2d(est.coef_).tolist(), "intercept_": np.atleast_1d(est.intercept_).tolist(),
+            "n_iter_": int(est.n_iter_), "t_": float(est.t_)}
+
+
 yr = Xg @ [1.5, -0.2, 0.8, 0.05] + 0.7 + rng2.normal(0, 0.3, 400)
 out["sgd"] = {
     "y_reg": yr.tolist(),
@@ -190,5 +200,67 @@ out["sgd"] = {
     "squared_error": sgd_case(SGDRegressor(shuffle=False), Xg, yr),
     "huber_constant": sgd_case(SGDRegressor(loss="huber", learning_rate="constant", eta0=0.005, shuffle=False), Xg, yr),
     "regressor_partial": sgd_case(SGDRegressor(shuffle=False), Xg, yr, partial={}),
+}
+
+# sample and class weights (issue 5): the GLM data above, weights from their own seed. Integer weights
+# (zeros included) must equal repeating each row that many times; checked here on scikit-learn's side too.
+rng3 = np.random.RandomState(3)
+w_int = rng3.randint(0, 4, 400)
+w_real = rng3.uniform(0.1, 3.0, 400)
+w_lin = rng3.uniform(0.1, 3.0, 300)
+rep = np.repeat(np.arange(400), w_int)
+
+
+def weighted_logistic(y, C, l1_ratio, sample_weight=None, class_weight=None):
+    solver = "lbfgs" if l1_ratio == 0 else "saga"
+    m = LogisticRegression(C=C, l1_ratio=l1_ratio, solver=solver, class_weight=class_weight,
+                           tol=1e-12 if solver == "lbfgs" else 1e-10, max_iter=1_000_000).fit(Xg, y, sample_weight=sample_weight)
+    case = {"C": C, "l1_ratio": l1_ratio, "fit_intercept": True,
+            "class_weight": class_weight, "sample_weight": None if sample_weight is None else ("int" if sample_weight is w_int else "real"),
+            "coef_": m.coef_.tolist(), "intercept_": np.atleast_1d(m.intercept_).tolist(),
+            "classes_": m.classes_.tolist(), "score": m.score(Xg, y, sample_weight=sample_weight)}
+    if sample_weight is w_int and class_weight is None:
+        r = LogisticRegression(C=C, l1_ratio=l1_ratio, solver=solver, tol=1e-12 if solver == "lbfgs" else 1e-10,
+                               max_iter=1_000_000).fit(Xg[rep], y[rep])
+        assert np.allclose(r.coef_, m.coef_, rtol=1e-5, atol=1e-7), "integer weights = repeated rows"
+    return case
+
+
+lrw = LinearRegression().fit(Xl, yl, sample_weight=w_lin)
+lrw0 = LinearRegression(fit_intercept=False).fit(Xl, yl, sample_weight=w_lin)
+w_lin_int = w_int[:300]
+lrwi = LinearRegression().fit(Xl, yl, sample_weight=w_lin_int)
+lr_rep = LinearRegression().fit(np.repeat(Xl, w_lin_int, axis=0), np.repeat(yl, w_lin_int))
+assert np.allclose(lrwi.coef_, lr_rep.coef_)
+poisw = PoissonRegressor(alpha=alpha, tol=1e-12, max_iter=100_000).fit(Xg, yc, sample_weight=w_real)
+out["weighted"] = {
+    "w_int": w_int.tolist(), "w_real": w_real.tolist(), "w_lin": w_lin.tolist(),
+    "linear_real": {"coef_": lrw.coef_.tolist(), "intercept_": lrw.intercept_, "score": lrw.score(Xl, yl, sample_weight=w_lin),
+                    "coef_no_intercept": lrw0.coef_.tolist()},
+    "linear_int": {"coef_": lrwi.coef_.tolist(), "intercept_": lrwi.intercept_},
+    "binary_l2_int": weighted_logistic(yb, 0.5, 0, sample_weight=w_int),
+    "binary_l2_real": weighted_logistic(yb, 0.5, 0, sample_weight=w_real),
+    "binary_l1_real": weighted_logistic(yb, 0.05, 1, sample_weight=w_real),
+    "multi_l2_int": weighted_logistic(ym, 1.0, 0, sample_weight=w_int),
+    "multi_l2_real": weighted_logistic(ym, 1.0, 0, sample_weight=w_real),
+    "binary_balanced": weighted_logistic(yb, 0.5, 0, class_weight="balanced"),
+    "binary_dict_real": weighted_logistic(yb, 0.5, 0, sample_weight=w_real, class_weight={3: 2.0, 7: 0.5}),
+    "multi_balanced_real": weighted_logistic(ym, 1.0, 0, sample_weight=w_real, class_weight="balanced"),
+    "multi_dict": weighted_logistic(ym, 1.0, 0, class_weight={0: 1.0, 1: 3.0}),
+    # PoissonRegressor averages the deviance over Σw: C = 1/(alpha·Σw) in shoal's terms
+    "poisson_real": {"alpha": alpha, "C": 1 / (alpha * w_real.sum()), "coef_": poisw.coef_.tolist(),
+                     "intercept_": float(poisw.intercept_), "score": poisw.score(Xg, yc, sample_weight=w_real)},
+    "sgd_hinge_dict_real": sgd_case_w(SGDClassifier(shuffle=False, class_weight={3: 2.0}), Xg, yb, w_real),
+    "sgd_log_multi_balanced": sgd_case_w(SGDClassifier(loss="log_loss", alpha=1e-3, shuffle=False, class_weight="balanced"), Xg, ym, None),
+    "sgd_hinge_multi_dict_int": sgd_case_w(SGDClassifier(shuffle=False, class_weight={1: 3.0}), Xg, ym, w_int),
+    "sgd_regressor_real": sgd_case_w(SGDRegressor(shuffle=False), Xg, yr, w_real),
+    "sgd_regressor_partial_real": sgd_case_w(SGDRegressor(shuffle=False), Xg, yr, w_real, partial=True),
+    "metrics": {
+        "r2": metrics.r2_score(y_true, y_pred, sample_weight=w_real[:40]),
+        "mse": metrics.mean_squared_error(y_true, y_pred, sample_weight=w_real[:40]),
+        "mae": metrics.mean_absolute_error(y_true, y_pred, sample_weight=w_real[:40]),
+        "accuracy": metrics.accuracy_score(labels_true, labels_pred, sample_weight=w_real[:40]),
+        "log_loss3": metrics.log_loss(labels_true, proba3, labels=[0, 1, 2], sample_weight=w_real[:40]),
+    },
 }
 print(json.dumps(out, indent=1))
