@@ -265,3 +265,34 @@ test('arguments after y reach fit; a y left out stays undefined', async () => {
   const [r] = await computeFits([delayedFit(new Recorder(), X, undefined, opts)], { client: 'local' });
   assert.deepEqual(r.got_, [undefined, opts]);
 });
+
+test('fit options after y (sample weights): the same weights in options written for each fit travel once; equal to weighted fits in memory; a weights Array is computed on the cluster', async () => {
+  const w = Float64Array.from(X, (_, i) => 1 + (i % 5));
+  const ests = [new LinearRegression(), new LinearRegression({ fitIntercept: false }), new LogisticRegression({ C: 0.5 })];
+  const ys = [yc, yc, ym];
+  resetCalls();
+  const fitted = await computeFits(ests.map((e, i) => delayedFit(e, X, ys[i], { sampleWeight: w })));
+  // X, yc (two fits) and w (three) broadcast together; ym (one fit) on its own
+  assert.equal(calls.scatter.length, 2);
+  const [[shared, so], [single, po]] = calls.scatter as [unknown[], { broadcast: boolean }][];
+  assert.equal(so.broadcast, true);
+  assert.deepEqual(new Set(shared), new Set([X, yc, w]));
+  assert.equal(po.broadcast, false);
+  assert.deepEqual(single, [ym]);
+  const expected = await oneByOne(ests, (i) => [X, ys[i], { sampleWeight: w }]);
+  fitted.forEach((f, i) => assertSameModel(f, expected[i], `weighted fit ${i}`));
+  const unweighted = await new LinearRegression().fit(X, yc);
+  assert.notDeepEqual(Array.from((fitted[0] as LinearRegression).coef_ as ArrayLike<number>), Array.from(unweighted.coef_ as ArrayLike<number>), 'the weights reached the fit');
+
+  const wA = fromArray(w, { shape: [400], chunks: 100 });
+  resetCalls();
+  const [lrA] = await computeFits([delayedFit(new LinearRegression(), X, yc, { sampleWeight: wA })]);
+  assert.equal(calls.persist.length, 2, 'the weights Array computed on the cluster, then the fit');
+  assertSameModel(lrA, expected[0], 'weights from an Array');
+});
+
+test('the fits spread over both workers (seen through where failing fits ran)', async () => {
+  const out = await fitMany(Array.from({ length: 8 }, () => new KMeans({ nClusters: 500, init: 'random', nInit: 1 })), X, undefined, { errors: 'return' });
+  const ran = out.map((e) => (e as DelayedFitError).workerId);
+  assert.deepEqual([...new Set(ran)].sort(), [...workers].sort());
+});

@@ -14,7 +14,9 @@
  * registered class name and hyper-parameters (no code travels; see
  * `registerEstimator`), and the fitted model comes back as a model file's
  * bytes (ts/ml/persistence.ts). Every distinct argument travels once — by
- * identity: the same X object in ten fits is one value — scattered to every
+ * identity: the same X object in ten fits is one value; fit options after y
+ * count entry by entry, so `{ sampleWeight: w }` written for each fit sends
+ * `w` once — scattered to every
  * worker when several fits use it (`broadcast`, as the searches do), to one
  * worker when a single fit does (the scheduler then runs that fit there). A
  * shoal Array or DataFrame is computed once, on the cluster, into the one
@@ -222,7 +224,7 @@ async function fitHere(handles: readonly DelayedFit[]): Promise<Outcome[]> {
   };
   const out: Outcome[] = [];
   for (const h of handles) {
-    const args = await Promise.all(h.args.map(valueOf));
+    const args = await resolveArgs(h.args, valueOf);
     const est = h.estimator;
     try {
       await est.fit(...args);
@@ -249,7 +251,7 @@ async function fitOnCluster(client: Client, handles: readonly DelayedFit[], prog
 
   // every distinct argument once, with how many fits use it
   const uses = new Map<unknown, number>();
-  for (const h of handles) for (const a of new Set(h.args)) if (a !== undefined) uses.set(a, (uses.get(a) ?? 0) + 1);
+  for (const h of handles) for (const v of new Set(sharedValues(h.args))) uses.set(v, (uses.get(v) ?? 0) + 1);
   const keyOf = new Map<unknown, string>();
   const held: Future[] = [];
   const fits: Future<Uint8Array>[] = [];
@@ -280,7 +282,7 @@ async function fitOnCluster(client: Client, handles: readonly DelayedFit[], prog
 
     const tasks = new Map<string, TaskSpec>();
     for (const [i, h] of handles.entries()) {
-      const args = h.args.map((a) => (a === undefined ? null : ref(keyOf.get(a)!)));
+      const args = mapArgs(h.args, (v) => ref(keyOf.get(v)!)).map((a) => a ?? null);
       const missing = h.args.flatMap((a, j) => (a === undefined ? [j] : []));
       tasks.set(h.key, { op: 'ml.delayed.fit', args: [names[i], h.snapshot.getParams(), args, missing] });
     }
@@ -298,6 +300,38 @@ async function fitOnCluster(client: Client, handles: readonly DelayedFit[], prog
   } finally {
     for (const f of [...fits, ...held]) f.release();
   }
+}
+
+/**
+ * A fit's arguments with each value that travels on its own replaced by
+ * `f(value)`: X, y and every further object argument — except that a plain
+ * object after y (fit options, `{ sampleWeight }`) is taken entry by entry,
+ * so that the same weights in options written afresh for each fit are still
+ * one value. Numbers, strings and booleans stay in place.
+ */
+function mapArgs(args: readonly unknown[], f: (v: object) => unknown): unknown[] {
+  const leaf = (v: unknown) => (typeof v === 'object' && v !== null ? f(v) : v);
+  return args.map((a, i) => (i >= 2 && isPlainObject(a) ? Object.fromEntries(Object.entries(a).map(([k, v]) => [k, leaf(v)])) : leaf(a)));
+}
+
+/** The values of a fit's arguments that travel on their own (see mapArgs). */
+function sharedValues(args: readonly unknown[]): object[] {
+  const out: object[] = [];
+  mapArgs(args, (v) => out.push(v));
+  return out;
+}
+
+/** The arguments with each travelling value replaced by what `valueOf` gives for it. */
+async function resolveArgs(args: readonly unknown[], valueOf: (v: unknown) => Promise<unknown>): Promise<unknown[]> {
+  const values = new Map<object, unknown>();
+  await Promise.all(sharedValues(args).map(async (v) => values.set(v, await valueOf(v))));
+  return mapArgs(args, (v) => values.get(v));
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null) return false;
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null;
 }
 
 /** A collection's whole value as one task: an Array's chunks concatenated (as its `compute()`), a DataFrame's partitions joined. */
