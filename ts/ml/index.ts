@@ -3,7 +3,8 @@ export { BaseEstimator, checkParam, type Params } from './base.js';
 export { NotFittedError } from './errors.js';
 export { toMatrix, toVector, type Matrix, type MatrixLike, type VectorLike } from './validation.js';
 export { StandardScaler, MinMaxScaler, type StandardScalerParams, type MinMaxScalerParams } from './preprocessing/scalers.js';
-export { accuracyScore, confusionMatrix, logLoss, meanAbsoluteError, meanSquaredError, r2Score, rocAucScore } from './metrics.js';
+export { accuracyScore, confusionMatrix, logLoss, meanAbsoluteError, meanSquaredError, r2Score, rocAucScore, type MetricOptions } from './metrics.js';
+export type { ClassWeight, SampleWeight, WeightOptions } from './sample-weight.js';
 export { KFold, StratifiedKFold, ShuffleSplit, trainTestSplit, type Split } from './model_selection/split.js';
 export { LinearRegression, type LinearRegressionParams } from './linear_model/linear-regression.js';
 export { LogisticRegression, type LogisticRegressionParams, type Labels } from './linear_model/logistic-regression.js';
@@ -25,6 +26,6 @@ export { OneHotEncoder, OrdinalEncoder, type OneHotEncoderParams, type OrdinalEn
 export type { Category } from './preprocessing/categories.js';
 export { LabelEncoder, type LabelEncoderParams, type LabelsLike } from './preprocessing/label-encoder.js';
 export { Categorizer, DummyEncoder, type CategorizerParams, type DummyEncoderParams, type FrameInput } from './preprocessing/categorizer.js';
-export { SGDClassifier, SGDRegressor, type SGDParams } from './linear_model/sgd.js';
+export { SGDClassifier, SGDRegressor, type SGDClassifierParams, type SGDParams } from './linear_model/sgd.js';
 export { HyperbandSearchCV, SuccessiveHalvingSearchCV, type HyperbandParams, type SuccessiveHalvingParams } from './model_selection/hyperband.js';
 export { delayedFit, computeFits, fitMany, DelayedFit, DelayedFitError, type ComputeFitsOptions, type FittedOf, type Fittable } from './delayed.js';
