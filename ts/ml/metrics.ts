@@ -38,7 +38,7 @@ function average(n: number, f: (i: number) => number, w: Float64Array | undefine
 
 /** The weighted mean of a lazy 1-D Array: Σ w·v / Σ w in one graph (the plain mean without weights). */
 async function lazyAverage(v: ShoalArray, sampleWeight: SampleWeight | null | undefined): Promise<number> {
-  const w = await checkLazySampleWeight(sampleWeight, v);
+  const w = await checkLazySampleWeight(sampleWeight, v, 'yTrue');
   if (w === undefined) return v.mean().compute();
   const [[s], [total]] = await computeVectors([v.mul(w).sum(), w.sum()]);
   return s / total;
@@ -91,7 +91,7 @@ export function r2Score(yTrue: VectorLike | ShoalArray, yPred: VectorLike | Shoa
       return Promise.all([t.sub(p).square().mean().compute(), t.var().compute()]).then(([msr, v]) => r2From(msr, v));
     }
     return (async () => {
-      const w = (await checkLazySampleWeight(options.sampleWeight, t))!;
+      const w = (await checkLazySampleWeight(options.sampleWeight, t, 'yTrue'))!;
       // the weighted mean first, then both sums of squares around it in one graph (two passes, as var())
       const [[ty], [total]] = await computeVectors([t.mul(w).sum(), w.sum()]);
       const mean = ty / total;

@@ -64,14 +64,14 @@ export function checkSampleWeight(sampleWeight: SampleWeight | null | undefined,
  * as float64, its values checked in one graph (min, max, sum). Undefined when
  * none were given.
  */
-export async function checkLazySampleWeight(sampleWeight: SampleWeight | null | undefined, like: ShoalArray): Promise<ShoalArray | undefined> {
+export async function checkLazySampleWeight(sampleWeight: SampleWeight | null | undefined, like: ShoalArray, likeName = 'X'): Promise<ShoalArray | undefined> {
   if (!given(sampleWeight)) return undefined;
-  if (!(sampleWeight instanceof ShoalArray)) throw new TypeError('sampleWeight: with X a shoal Array or DataFrame, sampleWeight must be a 1-D shoal Array chunked like X');
+  if (!(sampleWeight instanceof ShoalArray)) throw new TypeError(`sampleWeight: with ${likeName} a shoal Array${likeName === 'X' ? ' or DataFrame' : ''}, sampleWeight must be a 1-D shoal Array chunked like ${likeName}`);
   if (sampleWeight.ndim !== 1) throw new RangeError(`sampleWeight: expected a 1-D Array, got shape [${sampleWeight.shape.join(', ')}]`);
-  if (sampleWeight.numChunks !== like.numChunks) throw new RangeError(`sampleWeight: expected ${like.numChunks} chunks (chunked like X), got ${sampleWeight.numChunks}`);
+  if (sampleWeight.numChunks !== like.numChunks) throw new RangeError(`sampleWeight: expected ${like.numChunks} chunks (chunked like ${likeName}), got ${sampleWeight.numChunks}`);
   like.chunks.forEach((n, i) => {
     const m = sampleWeight.chunks[i];
-    if (Number.isFinite(n) && Number.isFinite(m) && n !== m) throw new RangeError(`sampleWeight: chunk ${i} has ${m} weights, X's has ${n} rows (chunk it like X)`);
+    if (Number.isFinite(n) && Number.isFinite(m) && n !== m) throw new RangeError(`sampleWeight: chunk ${i} has ${m} weights, ${likeName}'s has ${n} rows (chunk it like ${likeName})`);
   });
   const w = sampleWeight.dtype === 'float64' ? sampleWeight : sampleWeight.astype('float64');
   const [[lo], [hi], [sum]] = await computeVectors([w.min(), w.max(), w.sum()]);

@@ -59,7 +59,7 @@ export class PoissonRegression extends GlmEstimator<PoissonRegressionParams> {
     if (mu instanceof ShoalArray) {
       const yA = y instanceof DataFrame ? frameToArray(y).col(0) : y;
       if (!(yA instanceof ShoalArray)) throw new TypeError('y: with X a shoal Array or DataFrame, y must be one too');
-      const w = await checkLazySampleWeight(options.sampleWeight, yA);
+      const w = await checkLazySampleWeight(options.sampleWeight, yA, 'y');
       if (w === undefined) {
         const ybar = await yA.mean().compute();
         const [dev, nullDev] = await new ArrayData(yA, [mu]).reduce<[number, number]>('ml.glm.poissonDeviance', () => [ybar], 'ml.glm.sumPairs');
