@@ -124,7 +124,7 @@ test('take: a position out of range is a RangeError naming indices (at the call 
   assert.throws(() => A.take([0, 103]), (e: Error) => e instanceof RangeError && /indices: index 103 \(position 1\) is out of range for 103 rows/.test(e.message));
   assert.throws(() => A.take([5, 6, 7, -104], { chunks: 2 }), /indices: index -104 \(position 3\) is out of range for 103 rows; expected -103 <= index < 103/);
   assert.throws(() => A.take([1.5]), /indices: expected integers, got 1.5 at position 0/);
-  assert.throws(() => A.take(A.col(0) as unknown as number[]), /indices: expected integers in a JS or typed array, got a lazy shoal Array/);
+  assert.throws(() => A.take(A.col(0) as unknown as number[]), /indices: expected integers in a JS or typed array, got ShoalArray; compute it first/);
   assert.throws(() => A.take([0], { chunks: 0 }), /chunks: expected a positive integer number of rows per output chunk, got 0/);
   const D = fromDelayed([{ op: 'array.chunk', args: [Float64Array.from([1, 2, 3]), [3], 'float64'] }], { dtype: 'float64', cols: null });
   await assert.rejects(D.take([0, -4]).compute(), /indices: index -4 \(position 1\) is out of range for 3 rows/);

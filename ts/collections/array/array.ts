@@ -7,8 +7,9 @@ import { ref, type TaskSpec } from '../../actors/graph.js';
 import { computeKeys, persistKeys, retainKeys, type ComputeOptions } from '../graph/compute.js';
 import { flatten, tokenize, withLayer, type Layers } from '../graph/layers.js';
 import { treeReduce } from '../graph/reduce.js';
+import { takeIndices, takeTasks } from '../graph/take.js';
 import { assertDType, describe, promote, type ChunkLike, type DType } from './dtype.js';
-import { COMPARISONS, concatRows, countStrided, prefixSums, takePlan, type BinaryOp, type ExtremaStat, type MomentStat, type UnaryOp } from './kernels.js';
+import { COMPARISONS, concatRows, countStrided, prefixSums, type BinaryOp, type ExtremaStat, type MomentStat, type UnaryOp } from './kernels.js';
 
 export interface ArrayMeta {
   dtype: DType;
@@ -280,58 +281,13 @@ export class ShoalArray {
    * await X.take([3, 0, -1, 3]).compute();   // rows 3, 0, 3, 3: { data: [6, 7, 0, 1, 6, 7, 6, 7], shape: [4, 2] }
    */
   take(indices: ArrayLike<number>, options: { chunks?: number } = {}): ShoalArray {
-    if (indices instanceof ShoalArray) throw new TypeError('indices: expected integers in a JS or typed array, got a lazy shoal Array; compute it first (await idx.compute()).data');
-    if (!(Array.isArray(indices) || (ArrayBuffer.isView(indices) && !(indices instanceof DataView)))) throw new TypeError(`indices: expected an array of integers, got ${describe(indices)}`);
-    const idx = Float64Array.from(indices as ArrayLike<number>);
-    idx.forEach((v, k) => { if (!Number.isInteger(v)) throw new TypeError(`indices: expected integers, got ${v} at position ${k}`); });
+    const idx = takeIndices(indices);
     if (options.chunks !== undefined && (!Number.isInteger(options.chunks) || options.chunks <= 0)) throw new RangeError(`chunks: expected a positive integer number of rows per output chunk, got ${options.chunks}`);
-    const n = idx.length;
-    const per = options.chunks ?? Math.max(1, this.knownLengths ? Math.max(...this.chunks) : Math.ceil(n / this.numChunks));
+    const per = options.chunks ?? Math.max(1, this.knownLengths ? Math.max(...this.chunks) : Math.ceil(idx.length / this.numChunks));
     const layer = `take-${tokenize(this.keys, idx, per)}`;
-    const tasks = new Map<string, TaskSpec>();
-    const keys: string[] = [];
-    const sizes: number[] = [];
-    const deps: LazyScalar[] = [];
-    const gather = (j: number): [number, number] => [j * per, Math.min(n, (j + 1) * per)];
-    const nOut = Math.max(1, Math.ceil(n / per));
-    if (n === 0) {
-      tasks.set(`${layer}-0`, { op: 'array.takeRows', args: [ref(this.keys[0]), new Int32Array(0)] });
-    } else if (this.knownLengths) {
-      // per output chunk: one task per input chunk it touches, then the reassembly
-      for (let j = 0; j < nOut; j++) {
-        const [lo, hi] = gather(j);
-        const plan = takePlan(this.chunks, idx.subarray(lo, hi), lo); // throws here for a position out of range
-        const touched = plan.local.map((rows, c) => (rows.length > 0 ? c : -1)).filter((c) => c >= 0);
-        const out = `${layer}-${j}`;
-        if (touched.length === 1) {
-          const c = touched[0];
-          tasks.set(out, { op: 'array.takeRows', args: [ref(this.keys[c]), Int32Array.from(plan.at, (a) => plan.local[c][a])] });
-          continue;
-        }
-        const partOf = new Int32Array(this.numChunks);
-        touched.forEach((c, p) => { partOf[c] = p; });
-        const parts = touched.map((c) => {
-          const key = `${layer}-${j}-${c}`;
-          tasks.set(key, { op: 'array.takeRows', args: [ref(this.keys[c]), plan.local[c]] });
-          return ref(key);
-        });
-        tasks.set(out, { op: 'array.gatherRows', args: [parts, Int32Array.from(plan.chunkOf, (c) => partOf[c]), plan.at, this.dtype, this.cols] });
-      }
-    } else {
-      // the mapping needs the lengths: a plan task over them, one pick per input chunk, one reassembly per output chunk
-      const lens = this.lengthsTask();
-      deps.push(lens);
-      const planKey = `${layer}-plan`;
-      tasks.set(planKey, { op: 'array.takePlan', args: [ref(lens.key), idx] });
-      const parts = this.keys.map((k, c) => {
-        const key = `${layer}-part-${c}`;
-        tasks.set(key, { op: 'array.takePlanned', args: [ref(k), ref(planKey), c] });
-        return ref(key);
-      });
-      for (let j = 0; j < nOut; j++) tasks.set(`${layer}-${j}`, { op: 'array.gatherPlanned', args: [parts, ref(planKey), ...gather(j), this.dtype, this.cols] });
-    }
-    for (let j = 0; j < nOut; j++) { keys.push(`${layer}-${j}`); const [lo, hi] = gather(j); sizes.push(Math.max(0, hi - lo)); }
-    return new ShoalArray(withLayer([this.layers, ...deps.map((d) => d.layers)], layer, tasks), keys, { dtype: this.dtype, cols: this.cols, chunks: sizes }, layer);
+    const ops = { take: 'array.takeRows', gather: 'array.gatherRows', len: 'array.len', planned: 'array.takePlanned', gatherPlanned: 'array.gatherPlanned' };
+    const { tasks, keys, sizes } = takeTasks(layer, this.keys, this.chunks, idx, per, ops, [this.dtype, this.cols]);
+    return new ShoalArray(withLayer([this.layers], layer, tasks), keys, { dtype: this.dtype, cols: this.cols, chunks: sizes }, layer);
   }
 
   /** Keeps only the given chunks (by index). */

@@ -298,51 +298,6 @@ export function gatherRows(parts: ChunkLike[], partOf: ArrayLike<number>, rowOf:
   return { data: out, shape: cols === null ? [partOf.length] : [partOf.length, cols] };
 }
 
-/** How an integer-indexed take maps each requested row to a chunk (`takePlan`). */
-export interface TakePlan {
-  /** per input chunk: the distinct local rows it gives, ascending */
-  local: Int32Array[];
-  /** per requested row: the chunk that holds it */
-  chunkOf: Int32Array;
-  /** per requested row: its place in `local[chunkOf[k]]` */
-  at: Int32Array;
-}
-
-/**
- * Maps global row positions (negative ones count from the end) to chunks
- * with `lengths` rows each. Throws a RangeError naming `indices` for a
- * position outside the array (`base`: where `indices` sits in the caller's list, for the message).
- */
-export function takePlan(lengths: readonly number[], indices: ArrayLike<number>, base = 0): TakePlan {
-  const offsets = prefixSums(lengths);
-  const total = offsets[offsets.length - 1];
-  const n = indices.length;
-  const chunkOf = new Int32Array(n);
-  const row = new Int32Array(n);
-  const perChunk: number[][] = lengths.map(() => []);
-  for (let k = 0; k < n; k++) {
-    const i = indices[k];
-    const g = i < 0 ? total + i : i;
-    if (!(g >= 0 && g < total)) throw new RangeError(`indices: index ${i} (position ${base + k}) is out of range for ${total} rows; expected -${total} <= index < ${total}`);
-    // the last chunk starting at or before g (empty chunks share its offset and are skipped)
-    let lo = 0, hi = lengths.length - 1;
-    while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (offsets[mid] <= g) lo = mid; else hi = mid - 1; }
-    chunkOf[k] = lo;
-    row[k] = g - offsets[lo];
-    perChunk[lo].push(row[k]);
-  }
-  const local = perChunk.map((rows) => Int32Array.from(new Set(rows)).sort());
-  const at = new Int32Array(n);
-  for (let k = 0; k < n; k++) at[k] = lowerBound(local[chunkOf[k]], row[k]);
-  return { local, chunkOf, at };
-}
-
-function lowerBound(a: Int32Array, x: number): number {
-  let lo = 0, hi = a.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (a[mid] < x) lo = mid + 1; else hi = mid; }
-  return lo;
-}
-
 /** Columns of a 2-D chunk; `squeeze` returns a 1-D chunk for a single integer column. */
 export function selectCols(c: ChunkLike, cols: number[], squeeze: boolean): ChunkLike {
   const rows = chunkRows(c);

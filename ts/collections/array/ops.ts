@@ -5,6 +5,7 @@
 import { registerOp } from '../../actors/ops.js';
 import type { ChunkLike, DType } from './dtype.js';
 import * as k from './kernels.js';
+import type { TakePlan } from '../graph/take.js';
 import { blobsChunk, classificationChunk, normalChunk, regressionChunk, uniformChunk } from './generate.js';
 
 registerOp('array.chunk', (data: k.Operand & ArrayLike<number>, shape: number[], dtype: DType) => k.toChunk(data as unknown as ArrayLike<number>, shape, dtype));
@@ -42,9 +43,8 @@ registerOp('array.maskRows', (c: ChunkLike, mask: ChunkLike) => {
 });
 registerOp('array.takeRows', (c: ChunkLike, rows: Int32Array) => k.takeRows(c, rows));
 registerOp('array.gatherRows', (parts: ChunkLike[], partOf: Int32Array, rowOf: Int32Array, dtype: DType, cols: number | null) => k.gatherRows(parts, partOf, rowOf, dtype, cols));
-registerOp('array.takePlan', (lengths: number[], indices: Float64Array) => k.takePlan(lengths, indices));
-registerOp('array.takePlanned', (c: ChunkLike, plan: k.TakePlan, chunk: number) => k.takeRows(c, plan.local[chunk]));
-registerOp('array.gatherPlanned', (parts: ChunkLike[], plan: k.TakePlan, lo: number, hi: number, dtype: DType, cols: number | null) =>
+registerOp('array.takePlanned', (c: ChunkLike, plan: TakePlan, chunk: number) => k.takeRows(c, plan.local[chunk]));
+registerOp('array.gatherPlanned', (parts: ChunkLike[], plan: TakePlan, lo: number, hi: number, dtype: DType, cols: number | null) =>
   k.gatherRows(parts, plan.chunkOf.subarray(lo, hi), plan.at.subarray(lo, hi), dtype, cols));
 registerOp('array.concat', (chunks: ChunkLike[], dtype: DType, cols: number | null) => k.concatRows(chunks, dtype, cols));
 registerOp('array.random.normal', (s: Parameters<typeof normalChunk>[0]) => normalChunk(s));

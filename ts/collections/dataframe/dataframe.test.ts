@@ -156,6 +156,36 @@ test('readCsv: quoted fields with newlines, "" and CRLF across small blocks read
   await assert.rejects(df.compute(), (e: Error) => e.message.includes(bad) && /quoted field: a '"' is not closed/.test(e.message));
 });
 
+test('take: rows by global position (iloc) from Parquet (known lengths) and CSV (unknown), categoricals kept', async () => {
+  const n = ref.values.VendorID.length;
+  const idx = [499, 0, 199, 200, 200, -1, -500, 350, 17, 17, 399, 400];
+  const pos = idx.map((i) => (i < 0 ? n + i : i));
+  const strings = (v: arrow.Vector): unknown[] => Array.from({ length: v.length }, (_, i) => v.get(i));
+  const pq = await readParquet(testdataPath('frame.parquet'));
+  const csv = await readCsv(testdataPath('frame.csv'), { blocksize: 7_000, dtypes: { tpep_pickup_datetime: 'datetime', store_and_fwd_flag: 'category' } });
+  assert.ok(!csv.lengths.every(Number.isFinite));
+  for (const [label, df] of [['parquet', pq], ['csv', csv]] as const) {
+    for (const rowsPerPartition of [undefined, 5]) {
+      const t = df.take(idx, { rowsPerPartition });
+      // default: partitions as long as the largest one (Parquet); with unknown lengths the positions spread over the frame's partition count
+      assert.equal(t.lengths.reduce((a, b) => a + b, 0), idx.length);
+      if (rowsPerPartition) assert.deepEqual(t.lengths, [5, 5, 2]);
+      else if (label === 'parquet') assert.deepEqual(t.lengths, [12]);
+      const got = await t.compute();
+      assert.equal(got.numRows, idx.length);
+      for (const c of ['fare_amount', 'passenger_count', 'tpep_pickup_datetime']) assert.deepEqual(numbers(got.getChild(c)!), pos.map((p) => ref.values[c][p]), `${label} ${c}`);
+      assert.deepEqual(strings(got.getChild('store_and_fwd_flag')!), pos.map((p) => ref.values.store_and_fwd_flag[p]), label);
+    }
+  }
+  assert.ok(arrow.DataType.isDictionary((await csv.take([3, 1]).compute()).getChild('store_and_fwd_flag')!.type));
+  // a permutation of every row reads back in that order; then a filter on it
+  const perm = Array.from({ length: n }, (_, i) => (i * 37) % n);
+  const all = await pq.take(perm).filter(pq.col('payment_type').eq(2)).compute();
+  assert.deepEqual(numbers(all.getChild('fare_amount')!), perm.filter((p) => ref.values.payment_type[p] === 2).map((p) => ref.values.fare_amount[p]));
+  assert.throws(() => pq.take([0, 500]), (e: Error) => e instanceof RangeError && /indices: index 500 \(position 1\) is out of range for 500 rows/.test(e.message));
+  await assert.rejects(csv.take([-501]).compute(), /indices: index -501 \(position 0\) is out of range for 500 rows/);
+});
+
 test('toParquet, repartition and randomSplit keep every row once', async () => {
   const df = await readParquet(testdataPath('frame.parquet'));
   const out = join(dir, 'written');

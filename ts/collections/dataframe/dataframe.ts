@@ -11,6 +11,7 @@ import { describe as describeValue } from '../array/dtype.js';
 import { computeKeys, persistKeys, retainKeys, type ComputeOptions } from '../graph/compute.js';
 import { flatten, tokenize, withLayer, type Layers } from '../graph/layers.js';
 import { treeReduce } from '../graph/reduce.js';
+import { takeIndices, takeTasks } from '../graph/take.js';
 import { concatTables, isNumericType } from './arrow-util.js';
 import { Column, type ColumnLike } from './column.js';
 import { typeOfField, type Expr } from './expr.js';
@@ -114,6 +115,26 @@ export class DataFrame {
     if (predicate.type !== 'bool') throw new TypeError(`predicate: expected a boolean column, got ${predicate.type}`);
     new Column(this, predicate.expr, predicate.name); // its columns must exist here (throws naming them)
     return this.partitionwise('filter', 'frame.filter', [predicate.expr], this.meta({ lengths: this.lengths.map(() => NaN) }));
+  }
+
+  /**
+   * Rows at global integer positions (pandas' `df.iloc[[3, 0, -1]]`, the
+   * frame twin of `ShoalArray.take`): any order, repeats, negatives from the
+   * end; partitions of `rowsPerPartition` rows (default: the largest
+   * partition). Out-of-range positions throw a RangeError naming `indices`
+   * here when the lengths are known (Parquet), at compute otherwise (CSV, a
+   * filter) — or `await df.resolveLengths()` first.
+   */
+  take(indices: ArrayLike<number>, options: { rowsPerPartition?: number } = {}): DataFrame {
+    const idx = takeIndices(indices);
+    const known = this.lengths.every(Number.isFinite);
+    const r = options.rowsPerPartition;
+    if (r !== undefined && (!Number.isInteger(r) || r <= 0)) throw new RangeError(`rowsPerPartition: expected a positive integer, got ${r}`);
+    const per = r ?? Math.max(1, known ? Math.max(...this.lengths) : Math.ceil(idx.length / this.npartitions));
+    const layer = `take-${tokenize(this.keys, idx, per)}`;
+    const ops = { take: 'frame.takeRows', gather: 'frame.gatherRows', len: 'frame.numRows', planned: 'frame.takePlanned', gatherPlanned: 'frame.gatherPlanned' };
+    const { tasks, keys, sizes } = takeTasks(layer, this.keys, this.lengths, idx, per, ops, []);
+    return new DataFrame(withLayer([this.layers], layer, tasks), keys, this.meta({ lengths: sizes }), layer);
   }
 
   /** Rows without nulls (NaN counts as null) in `subset` or any column. */

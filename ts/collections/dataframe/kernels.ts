@@ -6,7 +6,7 @@
 import * as arrow from 'apache-arrow';
 import { allocShared, type ChunkLike } from '../array/dtype.js';
 import { uniformSource } from '../array/rng.js';
-import { bitmapOf, filterTable, numericVector, toFloat64, validityOf } from './arrow-util.js';
+import { bitmapOf, concatTables, filterTable, numericVector, takeTable, toFloat64, validityOf } from './arrow-util.js';
 import { evaluate, type Evaluated, type Expr } from './expr.js';
 
 export function selectColumns(table: arrow.Table, columns: string[]): arrow.Table {
@@ -48,6 +48,15 @@ export function filterRows(table: arrow.Table, predicate: Expr): arrow.Table {
   const mask = new Uint8Array(table.numRows);
   for (let i = 0; i < mask.length; i++) mask[i] = p.valid[i] && p.values[i] ? 1 : 0;
   return filterTable(table, mask);
+}
+
+/** Rows from several partitions, in order: row `k` is row `rowOf[k]` of `parts[partOf[k]]` (an integer-indexed take). */
+export function gatherTables(parts: arrow.Table[], partOf: ArrayLike<number>, rowOf: ArrayLike<number>): arrow.Table {
+  const offsets = [0];
+  for (const t of parts) offsets.push(offsets[offsets.length - 1] + t.numRows);
+  const rows = new Int32Array(partOf.length);
+  for (let k = 0; k < rows.length; k++) rows[k] = offsets[partOf[k]] + rowOf[k];
+  return takeTable(concatTables(parts), rows);
 }
 
 /** Rows with no null in `subset` (default: every column). NaN in float columns counts as null, as in pandas. */

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as arrow from 'apache-arrow';
 import { getOp, registerOp } from '../../actors/ops.js';
-import { concatTables } from './arrow-util.js';
+import { concatTables, takeTable } from './arrow-util.js';
 import { categorizeTable, dummiesTable } from './categorical.js';
 import { csvRecordStarts, readCsvPart, scanCsvBlock, type CsvBlockScan, type CsvPartSpec } from './csv.js';
 import type { Expr } from './expr.js';
@@ -15,6 +15,7 @@ import { groupCombine, groupFinalize, groupPartial, type AggOp, type GroupPartia
 import * as k from './kernels.js';
 import { readRowGroup, scanRowGroup, writeParquetBytes } from './parquet.js';
 import { SCAN_OPS, SCAN_STEPS } from '../graph/optimize.js';
+import type { TakePlan } from '../graph/take.js';
 import * as s from './stats.js';
 
 registerOp('frame.readParquet', (p: { path: string; rowGroup: number; columns: string[] | null }) => readRowGroup(p.path, p.rowGroup, p.columns ?? undefined));
@@ -68,6 +69,10 @@ registerOp('frame.randomSplit', (t: arrow.Table, fracs: number[], seed: number, 
 registerOp('frame.toChunk', (t: arrow.Table, cols: string[]) => k.tableToChunk(t, cols));
 registerOp('frame.head', (t: arrow.Table, n: number) => k.headRows(t, n));
 registerOp('frame.numRows', (t: arrow.Table) => k.numRows(t));
+registerOp('frame.takeRows', (t: arrow.Table, rows: Int32Array) => takeTable(t, rows));
+registerOp('frame.gatherRows', (parts: arrow.Table[], partOf: Int32Array, rowOf: Int32Array) => k.gatherTables(parts, partOf, rowOf));
+registerOp('frame.takePlanned', (t: arrow.Table, plan: TakePlan, c: number) => takeTable(t, plan.local[c]));
+registerOp('frame.gatherPlanned', (parts: arrow.Table[], plan: TakePlan, lo: number, hi: number) => k.gatherTables(parts, plan.chunkOf.subarray(lo, hi), plan.at.subarray(lo, hi)));
 registerOp('frame.writeParquet', (t: arrow.Table, dir: string, i: number, rowGroupSize: number | null) => {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `part.${String(i).padStart(5, '0')}.parquet`);

@@ -1,9 +1,11 @@
 /**
  * Generic collection ops: picking a field of a task's result, listing
- * results, and running a fused chain of steps in one task.
+ * results, planning an integer-indexed take, and running a fused chain of
+ * steps in one task.
  */
 import { getOp, registerOp } from '../../actors/ops.js';
 import { FUSED_OP, resolveLocals, type FusedStep } from './optimize.js';
+import { takePlan } from './take.js';
 
 registerOp('collections.pick', (value: Record<string, unknown>, field: string) => {
   if (value === null || typeof value !== 'object' || !(field in value)) throw new RangeError(`pick: the value has no field '${field}'`);
@@ -11,6 +13,9 @@ registerOp('collections.pick', (value: Record<string, unknown>, field: string) =
 });
 
 registerOp('collections.list', (values: unknown[]) => values);
+
+/** Where each row of an integer-indexed take lies, from the chunks' lengths (graph/take.ts). */
+registerOp('collections.takePlan', (lengths: number[], indices: Float64Array) => takePlan(lengths, indices));
 
 registerOp(FUSED_OP, async (program: { steps: FusedStep[] }) => {
   const results: unknown[] = [];
