@@ -283,7 +283,7 @@ export class ShoalArray {
   take(indices: ArrayLike<number>, options: { chunks?: number } = {}): ShoalArray {
     const idx = takeIndices(indices);
     if (options.chunks !== undefined && (!Number.isInteger(options.chunks) || options.chunks <= 0)) throw new RangeError(`chunks: expected a positive integer number of rows per output chunk, got ${options.chunks}`);
-    const per = options.chunks ?? Math.max(1, this.knownLengths ? Math.max(...this.chunks) : Math.ceil(idx.length / this.numChunks));
+    const per = options.chunks ?? Math.max(1, this.knownLengths ? this.chunks.reduce((a, b) => Math.max(a, b), 0) : Math.ceil(idx.length / this.numChunks));
     const layer = `take-${tokenize(this.keys, idx, per)}`;
     const ops = { take: 'array.takeRows', gather: 'array.gatherRows', len: 'array.len', planned: 'array.takePlanned', gatherPlanned: 'array.gatherPlanned' };
     const { tasks, keys, sizes } = takeTasks(layer, this.keys, this.chunks, idx, per, ops, [this.dtype, this.cols]);

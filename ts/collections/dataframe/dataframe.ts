@@ -130,7 +130,7 @@ export class DataFrame {
     const known = this.lengths.every(Number.isFinite);
     const r = options.rowsPerPartition;
     if (r !== undefined && (!Number.isInteger(r) || r <= 0)) throw new RangeError(`rowsPerPartition: expected a positive integer, got ${r}`);
-    const per = r ?? Math.max(1, known ? Math.max(...this.lengths) : Math.ceil(idx.length / this.npartitions));
+    const per = r ?? Math.max(1, known ? this.lengths.reduce((a, b) => Math.max(a, b), 0) : Math.ceil(idx.length / this.npartitions));
     const layer = `take-${tokenize(this.keys, idx, per)}`;
     const ops = { take: 'frame.takeRows', gather: 'frame.gatherRows', len: 'frame.numRows', planned: 'frame.takePlanned', gatherPlanned: 'frame.gatherPlanned' };
     const { tasks, keys, sizes } = takeTasks(layer, this.keys, this.lengths, idx, per, ops, []);
