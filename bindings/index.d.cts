@@ -72,13 +72,15 @@ export interface CoMomentsResult {
 }
 
 /**
- * Fills `out` in place with N(mean, std²) draws of `stream` under `seed` (Philox4x32-10).
- * The same (seed, stream) always gives the same values; value i depends only on (seed, stream, i).
+ * Fills `out` in place with N(mean, std²) draws of `stream` under `seed` (ziggurat over
+ * xoshiro256++, seeded per block of 1024 values by Philox4x32-10). The same (seed, stream)
+ * always gives the same values; value i depends only on (seed, stream, i), and `offset`
+ * (default 0) starts the fill at value `offset` of the stream.
  */
-export declare function fillNormal(out: Float64Array, seed: number, stream: number, mean: number, std: number): void
+export declare function fillNormal(out: Float64Array, seed: number, stream: number, mean: number, std: number, offset?: number | undefined | null): void
 
 /** Float32Array twin of `fillNormal`: the same draws rounded to f32. */
-export declare function fillNormalF32(out: Float32Array, seed: number, stream: number, mean: number, std: number): void
+export declare function fillNormalF32(out: Float32Array, seed: number, stream: number, mean: number, std: number, offset?: number | undefined | null): void
 
 /** Fills `out` in place with U[low, high) draws of `stream` under `seed`. */
 export declare function fillUniform(out: Float64Array, seed: number, stream: number, low: number, high: number): void

@@ -1,10 +1,16 @@
-//! Seeded random fills: Philox4x32-10, a counter-based generator.
+//! Seeded random fills.
 //!
-//! Value `i` of stream `s` under seed `k` depends only on `(k, s, i)`, so any chunk
-//! of any stream can be generated on any worker, in any order, with the same result,
-//! and streams with different numbers are independent (different counters under the
-//! same key; Salmon et al., "Parallel random numbers: as easy as 1, 2, 3", SC 2011).
-//! Each Philox block yields 128 bits = two 53-bit uniforms, hence two values.
+//! Uniforms: Philox4x32-10, a counter-based generator (Salmon et al., "Parallel random
+//! numbers: as easy as 1, 2, 3", SC 2011): each block of 128 bits gives two 53-bit
+//! uniforms. Normals: a ziggurat over xoshiro256++ lanes that Philox seeds per block of
+//! 1024 values (`normal.rs`, which says why). For both, value `i` of stream `s` under
+//! seed `k` depends only on `(k, s, i)`, so any chunk of any stream — or any rows of a
+//! chunk — can be generated on any worker, in any order, with the same result, and
+//! streams with different numbers are independent.
+
+mod normal;
+
+pub use normal::BLOCK as NORMAL_BLOCK;
 
 use crate::error::{KernelError, Result};
 
@@ -47,15 +53,6 @@ fn uniform_pair(seed: u64, stream: u64, block: u64) -> (f64, f64) {
     ((a >> 11) as f64 * SCALE, (b >> 11) as f64 * SCALE)
 }
 
-/// Two standard normals from block `block` (Box–Muller; 1-u keeps the log argument in (0, 1]).
-#[inline(always)]
-fn normal_pair(seed: u64, stream: u64, block: u64) -> (f64, f64) {
-    let (u, v) = uniform_pair(seed, stream, block);
-    let r = (-2.0 * (1.0 - u).ln()).sqrt();
-    let t = std::f64::consts::TAU * v;
-    (r * t.cos(), r * t.sin())
-}
-
 /// Validates a seed/stream given as a JS number: a non-negative integer below 2^53.
 pub fn integer_arg(name: &str, value: f64) -> Result<u64> {
     if !(value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value <= 9_007_199_254_740_991.0) {
@@ -89,25 +86,37 @@ fn fill_pairs<T: Copy>(out: &mut [T], pair: impl Fn(u64) -> (f64, f64), map: imp
     }
 }
 
-/// Fills `out` with N(`mean`, `std`²) values of `stream` under `seed`.
-pub fn fill_normal_f64(out: &mut [f64], seed: u64, stream: u64, mean: f64, std: f64) -> Result<()> {
+fn check_normal(mean: f64, std: f64) -> Result<()> {
     check_finite("mean", mean)?;
     check_finite("std", std)?;
     if std < 0.0 {
         return Err(KernelError::Value(format!("std: expected >= 0, got {std}")));
     }
-    fill_pairs(out, |b| normal_pair(seed, stream, b), |z| mean + std * z);
+    Ok(())
+}
+
+/// Fills `out` with N(`mean`, `std`²) values of `stream` under `seed`.
+pub fn fill_normal_f64(out: &mut [f64], seed: u64, stream: u64, mean: f64, std: f64) -> Result<()> {
+    fill_normal_at_f64(out, seed, stream, 0, mean, std)
+}
+
+/// Values `offset, offset + 1, …` of the stream [`fill_normal_f64`] starts at 0: rows
+/// `r0..r1` of a chunk of `cols` columns are `offset = r0 * cols`.
+pub fn fill_normal_at_f64(out: &mut [f64], seed: u64, stream: u64, offset: u64, mean: f64, std: f64) -> Result<()> {
+    check_normal(mean, std)?;
+    normal::fill(out, seed, stream, offset, false, |z| mean + std * z);
     Ok(())
 }
 
 /// `f32` twin of [`fill_normal_f64`]: the same draws, rounded to `f32`.
 pub fn fill_normal_f32(out: &mut [f32], seed: u64, stream: u64, mean: f64, std: f64) -> Result<()> {
-    check_finite("mean", mean)?;
-    check_finite("std", std)?;
-    if std < 0.0 {
-        return Err(KernelError::Value(format!("std: expected >= 0, got {std}")));
-    }
-    fill_pairs(out, |b| normal_pair(seed, stream, b), |z| (mean + std * z) as f32);
+    fill_normal_at_f32(out, seed, stream, 0, mean, std)
+}
+
+/// `f32` twin of [`fill_normal_at_f64`].
+pub fn fill_normal_at_f32(out: &mut [f32], seed: u64, stream: u64, offset: u64, mean: f64, std: f64) -> Result<()> {
+    check_normal(mean, std)?;
+    normal::fill(out, seed, stream, offset, false, |z| (mean + std * z) as f32);
     Ok(())
 }
 
@@ -201,19 +210,153 @@ mod tests {
     }
 
     #[test]
+    fn a_fill_at_an_offset_is_that_slice_of_the_stream() {
+        let mut whole = vec![0.0; 5000];
+        fill_normal_f64(&mut whole, 5, 2, 0.0, 1.0).unwrap();
+        for (offset, len) in [(0, 1), (1, 10), (1023, 2), (1024, 1024), (1500, 2000), (3, 4997)] {
+            let mut part = vec![0.0; len];
+            fill_normal_at_f64(&mut part, 5, 2, offset as u64, 0.0, 1.0).unwrap();
+            assert_eq!(&whole[offset..offset + len], &part[..], "offset {offset}, len {len}");
+        }
+        let mut f = vec![0.0f32; 3000];
+        fill_normal_at_f32(&mut f, 5, 2, 1000, 0.0, 1.0).unwrap();
+        assert!(f.iter().zip(&whole[1000..4000]).all(|(a, b)| *a == *b as f32));
+    }
+
+    /// Φ(x) to ~1e-15: erf's series e^{-x²}·Σ 2ⁿx^{2n+1}/(2n+1)!! (no cancellation)
+    /// below 3, the tail's continued fraction above.
+    fn normal_cdf(x: f64) -> f64 {
+        let a = x.abs();
+        let upper = if a < 3.0 {
+            let z = a / std::f64::consts::SQRT_2;
+            let (mut term, mut sum, mut k) = (z, z, 0.0);
+            while term > 1e-17 * sum {
+                k += 1.0;
+                term *= 2.0 * z * z / (2.0 * k + 1.0);
+                sum += term;
+            }
+            let erf = 2.0 / std::f64::consts::PI.sqrt() * (-z * z).exp() * sum;
+            0.5 * (1.0 - erf)
+        } else {
+            normal::tail_area(a) / (2.0 * std::f64::consts::PI).sqrt()
+        };
+        if x < 0.0 { upper } else { 1.0 - upper }
+    }
+
+    #[test]
+    fn the_reference_cdf_is_right() {
+        // scipy.stats.norm.cdf
+        assert!((normal_cdf(0.0) - 0.5).abs() < 1e-15);
+        assert!((normal_cdf(1.0) - 0.841_344_746_068_542_9).abs() < 1e-14);
+        assert!((normal_cdf(-2.5) - 0.006_209_665_325_776_132).abs() < 1e-15);
+        assert!((normal_cdf(-4.0) - 3.167_124_183_311_992e-5).abs() < 1e-17);
+    }
+
+    fn draws(n: usize, seed: u64, stream: u64) -> Vec<f64> {
+        let mut x = vec![0.0; n];
+        fill_normal_f64(&mut x, seed, stream, 0.0, 1.0).unwrap();
+        x
+    }
+
+    #[test]
     fn normal_moments_match_the_parameters() {
-        let n = 400_000;
+        let n = 4_000_000;
         let mut x = vec![0.0; n];
         fill_normal_f64(&mut x, 1, 0, 3.0, 2.0).unwrap();
         let mean = x.iter().sum::<f64>() / n as f64;
         let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n as f64;
         let skew = x.iter().map(|v| ((v - mean) / var.sqrt()).powi(3)).sum::<f64>() / n as f64;
         let kurt = x.iter().map(|v| ((v - mean) / var.sqrt()).powi(4)).sum::<f64>() / n as f64;
-        // Standard errors: mean 2/sqrt(n) ≈ 0.003, var ≈ 4*sqrt(2/n) ≈ 0.009.
-        assert!((mean - 3.0).abs() < 0.015, "mean {mean}");
-        assert!((var - 4.0).abs() < 0.05, "var {var}");
-        assert!(skew.abs() < 0.03, "skew {skew}");
-        assert!((kurt - 3.0).abs() < 0.06, "kurtosis {kurt}");
+        // Standard errors: mean 2/√n = 0.001, var 4·√(2/n) = 0.0028, skew √(6/n) = 0.0012, kurtosis √(24/n) = 0.0024.
+        assert!((mean - 3.0).abs() < 0.005, "mean {mean}");
+        assert!((var - 4.0).abs() < 0.014, "var {var}");
+        assert!(skew.abs() < 0.006, "skew {skew}");
+        assert!((kurt - 3.0).abs() < 0.012, "kurtosis {kurt}");
+    }
+
+    #[test]
+    fn kolmogorov_smirnov_against_the_normal_cdf() {
+        // 4 streams of 2 000 000: D·√n beyond 1.95 has probability 0.001 each.
+        for stream in 0..4 {
+            let mut x = draws(2_000_000, 77, stream);
+            x.sort_by(f64::total_cmp);
+            let n = x.len() as f64;
+            let d = x.iter().enumerate().map(|(i, &v)| {
+                let c = normal_cdf(v);
+                (c - i as f64 / n).abs().max(((i + 1) as f64 / n - c).abs())
+            }).fold(0.0, f64::max);
+            assert!(d * n.sqrt() < 1.95, "stream {stream}: KS D·√n = {}", d * n.sqrt());
+        }
+    }
+
+    #[test]
+    fn chi_square_of_fine_bins_and_the_tails() {
+        let n = 10_000_000;
+        let x = draws(n, 2024, 5);
+        // 160 bins of 0.05 over [-4, 4] (the top layers of the ziggurat are the middle
+        // bins) plus the two tails: 161 degrees of freedom, 99.9 % quantile ≈ 222.
+        let mut bins = vec![0usize; 162];
+        let (mut over3, mut over_r, mut over4, mut pos3) = (0usize, 0usize, 0usize, 0usize);
+        for &v in &x {
+            let b = if v < -4.0 { 0 } else if v >= 4.0 { 161 } else { 1 + (((v + 4.0) / 0.05) as usize).min(159) };
+            bins[b] += 1;
+            over3 += (v.abs() > 3.0) as usize;
+            pos3 += (v > 3.0) as usize;
+            over_r += (v.abs() > 3.654_152_885_361_009) as usize;
+            over4 += (v.abs() > 4.0) as usize;
+        }
+        let edge = |b: usize| -4.0 + 0.05 * b as f64;
+        let chi2: f64 = (0..162).map(|b| {
+            let p = match b {
+                0 => normal_cdf(-4.0),
+                161 => 1.0 - normal_cdf(4.0),
+                _ => normal_cdf(edge(b)) - normal_cdf(edge(b - 1)),
+            };
+            let e = p * n as f64;
+            (bins[b] as f64 - e).powi(2) / e
+        }).sum();
+        assert!(chi2 < 222.0, "chi2 {chi2}");
+        // tail frequencies within 4.5 standard errors of 2·Φ(-t)
+        for (t, count) in [(3.0, over3), (3.654_152_885_361_009, over_r), (4.0, over4)] {
+            let p = 2.0 * normal_cdf(-t);
+            let (e, sd) = (p * n as f64, (p * (1.0 - p) * n as f64).sqrt());
+            assert!((count as f64 - e).abs() < 4.5 * sd, "|z| > {t}: {count}, expected {e:.0} ± {sd:.0}");
+        }
+        // symmetric: half of |z| > 3 is above 3
+        let sd = (over3 as f64).sqrt() / 2.0;
+        assert!((pos3 as f64 - over3 as f64 / 2.0).abs() < 4.5 * sd, "z > 3: {pos3} of {over3}");
+    }
+
+    fn corr(a: &[f64], b: &[f64]) -> f64 {
+        let n = a.len() as f64;
+        let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+        let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+        let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
+        let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
+        cov / (va * vb).sqrt()
+    }
+
+    #[test]
+    fn streams_seeds_lanes_and_blocks_are_uncorrelated() {
+        // |r| of independent samples of n has standard error 1/√n; allow 5 of them.
+        let n = 1 << 20;
+        let tol = 5.0 / (n as f64).sqrt();
+        let a = draws(n + 2048, 9, 0);
+        let sq = |v: &[f64]| v.iter().map(|z| z * z).collect::<Vec<_>>();
+        let pairs: Vec<(&str, Vec<f64>, Vec<f64>)> = vec![
+            ("stream 0 vs 1", a[..n].to_vec(), draws(n, 9, 1)),
+            ("stream 0 vs 2^30", a[..n].to_vec(), draws(n, 9, 1 << 30)),
+            ("seed 9 vs 10", a[..n].to_vec(), draws(n, 10, 0)),
+            ("lag 1 (next lane)", a[..n].to_vec(), a[1..n + 1].to_vec()),
+            ("lag 4 (same lane)", a[..n].to_vec(), a[4..n + 4].to_vec()),
+            ("lag 1024 (next block, same lane)", a[..n].to_vec(), a[1024..n + 1024].to_vec()),
+        ];
+        for (name, x, y) in &pairs {
+            let r = corr(x, y);
+            assert!(r.abs() < tol, "{name}: r = {r}");
+            let r2 = corr(&sq(x), &sq(y));
+            assert!(r2.abs() < tol, "{name}: r of squares = {r2}");
+        }
     }
 
     #[test]
