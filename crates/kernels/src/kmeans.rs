@@ -1,10 +1,15 @@
 //! k-means kernels: the Lloyd partial, the k-means|| pieces, predict.
 //!
 //! Everything is one pass over a row-major chunk; the centres (k x cols, small) stay in cache.
+//! The nearest-centre search they share (Lloyd partial, k-means|| distances, predict) is
+//! `assign` (SIMD kernels chosen at run time, a portable fallback).
+
+mod assign;
 
 use crate::error::{check_len, check_min, KernelError, Result};
 use crate::linalg::Element;
 use crate::random::Philox;
+use assign::{Outputs, Path};
 
 /// Per-chunk result of one Lloyd iteration.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,28 +28,13 @@ fn check_xc<T>(x: &[T], rows: usize, cols: usize, centers: &[f64], k: usize) -> 
     check_len("centers", centers.len(), k * cols, &format!("k*cols = {k}*{cols}"))
 }
 
-/// Nearest centre of `row` and its squared distance (exact differences, no ‖x‖²−2x·c+‖c‖²
-/// cancellation; for the small `cols` k-means sees this is as fast and always ≥ 0).
-#[inline(always)]
-fn nearest<T: Element>(row: &[T], centers: &[f64], k: usize, cols: usize) -> (usize, f64) {
-    let mut best = (0, f64::INFINITY);
-    for c in 0..k {
-        let centre = &centers[c * cols..(c + 1) * cols];
-        let mut d = 0.0;
-        for (a, b) in row.iter().zip(centre) {
-            let t = a.to_f64() - b;
-            d += t * t;
-        }
-        if d < best.1 {
-            best = (c, d);
-        }
-    }
-    best
-}
-
 /// One Lloyd pass: assigns each row to its nearest centre and accumulates per-centre
 /// sums, counts and the inertia; writes labels when `labels` is given. `weights` are
 /// optional sample weights (`rows`).
+///
+/// Distances are exact differences Σ (x − c)² (no ‖x‖² − 2x·c + ‖c‖² cancellation); ties go to
+/// the lowest centre index. The AVX-512 / AVX2 kernels this dispatches to at run time are in
+/// `kmeans/assign.rs`.
 pub fn lloyd_partial<T: Element>(
     x: &[T],
     rows: usize,
@@ -65,159 +55,20 @@ pub fn lloyd_partial<T: Element>(
     if cols == 0 {
         return Ok(out);
     }
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            // SAFETY: the CPU supports AVX2 and FMA (checked just above).
-            unsafe { lloyd_rows_avx2(x, cols, centers, k, weights, labels, &mut out) };
-            return Ok(out);
-        }
-    }
-    lloyd_rows::<T, false>(x, cols, centers, k, weights, labels, &mut out);
+    let io = Outputs { weights, labels, dist: None, acc: Some(&mut out) };
+    assign::assign(Path::detect(), x, rows, cols, centers, k, io);
     Ok(out)
-}
-
-/// The same loop compiled for AVX2: the distance loop over centres vectorises 4-wide.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn lloyd_rows_avx2<T: Element>(
-    x: &[T],
-    cols: usize,
-    centers: &[f64],
-    k: usize,
-    weights: Option<&[f64]>,
-    labels: Option<&mut [i32]>,
-    out: &mut LloydPartial,
-) {
-    lloyd_rows::<T, true>(x, cols, centers, k, weights, labels, out)
-}
-
-/// Distances are computed for all centres at once from centres stored transposed
-/// (`cols x k`), so the innermost loop runs over contiguous centres and vectorises;
-/// exact differences (no ‖x‖²−2x·c+‖c‖² cancellation) keep distances ≥ 0.
-#[inline(always)]
-fn lloyd_rows<T: Element, const FMA: bool>(
-    x: &[T],
-    cols: usize,
-    centers: &[f64],
-    k: usize,
-    weights: Option<&[f64]>,
-    labels: Option<&mut [i32]>,
-    out: &mut LloydPartial,
-) {
-    // Small k (the common case) gets a fixed-width version: the distance loop and the
-    // branch-free argmin are fully unrolled; padding centres sit at +inf, never chosen.
-    match k {
-        1..=4 => lloyd_rows_fixed::<T, 4, FMA>(x, cols, centers, k, weights, labels, out),
-        5..=8 => lloyd_rows_fixed::<T, 8, FMA>(x, cols, centers, k, weights, labels, out),
-        9..=16 => lloyd_rows_fixed::<T, 16, FMA>(x, cols, centers, k, weights, labels, out),
-        _ => lloyd_rows_any(x, cols, centers, k, weights, labels, out),
-    }
-}
-
-#[inline(always)]
-fn lloyd_rows_fixed<T: Element, const KP: usize, const FMA: bool>(
-    x: &[T],
-    cols: usize,
-    centers: &[f64],
-    k: usize,
-    weights: Option<&[f64]>,
-    mut labels: Option<&mut [i32]>,
-    out: &mut LloydPartial,
-) {
-    let mut ct = vec![[f64::INFINITY; KP]; cols];
-    for c in 0..k {
-        for j in 0..cols {
-            ct[j][c] = centers[c * cols + j];
-        }
-    }
-    let mut inertia = 0.0;
-    for (i, row) in x.chunks_exact(cols).enumerate() {
-        let mut d = [0.0f64; KP];
-        for (v, cc) in row.iter().zip(&ct) {
-            let xj = v.to_f64();
-            for c in 0..KP {
-                let t = xj - cc[c];
-                // Fused in the AVX2+FMA build (mul_add is a libm call without hardware FMA).
-                d[c] = if FMA { t.mul_add(t, d[c]) } else { d[c] + t * t };
-            }
-        }
-        // Branch-free argmin: the minimum by a min-reduction, then the first centre equal
-        // to it from a compare mask (both vectorise; no data-dependent branches).
-        let mut bd = d[0];
-        for &dc in &d[1..] {
-            bd = if dc < bd { dc } else { bd };
-        }
-        let mut mask = 0u32;
-        for (c, &dc) in d.iter().enumerate() {
-            mask |= ((dc == bd) as u32) << c;
-        }
-        let best = (mask.trailing_zeros() as usize).min(k - 1);
-        let w = weights.map_or(1.0, |w| w[i]);
-        out.counts[best] += w;
-        inertia += w * bd;
-        for (s, v) in out.sums[best * cols..(best + 1) * cols].iter_mut().zip(row) {
-            *s += w * v.to_f64();
-        }
-        if let Some(l) = labels.as_deref_mut() {
-            l[i] = best as i32;
-        }
-    }
-    out.inertia = inertia;
-}
-
-#[inline(always)]
-fn lloyd_rows_any<T: Element>(
-    x: &[T],
-    cols: usize,
-    centers: &[f64],
-    k: usize,
-    weights: Option<&[f64]>,
-    mut labels: Option<&mut [i32]>,
-    out: &mut LloydPartial,
-) {
-    let mut ct = vec![0.0; cols * k];
-    for c in 0..k {
-        for j in 0..cols {
-            ct[j * k + c] = centers[c * cols + j];
-        }
-    }
-    let mut d = vec![0.0f64; k];
-    let mut inertia = 0.0;
-    for (i, row) in x.chunks_exact(cols).enumerate() {
-        d.fill(0.0);
-        for (j, v) in row.iter().enumerate() {
-            let xj = v.to_f64();
-            for (dc, cc) in d.iter_mut().zip(&ct[j * k..(j + 1) * k]) {
-                let t = xj - cc;
-                *dc += t * t;
-            }
-        }
-        let mut best = 0;
-        let mut bd = d[0];
-        for (c, &dc) in d.iter().enumerate().skip(1) {
-            if dc < bd {
-                bd = dc;
-                best = c;
-            }
-        }
-        let w = weights.map_or(1.0, |w| w[i]);
-        out.counts[best] += w;
-        inertia += w * bd;
-        for (s, v) in out.sums[best * cols..(best + 1) * cols].iter_mut().zip(row) {
-            *s += w * v.to_f64();
-        }
-        if let Some(l) = labels.as_deref_mut() {
-            l[i] = best as i32;
-        }
-    }
-    out.inertia = inertia;
 }
 
 /// Squared distance of each row to its nearest centre (`rows`).
 pub fn min_sq_distances<T: Element>(x: &[T], rows: usize, cols: usize, centers: &[f64], k: usize) -> Result<Vec<f64>> {
     check_xc(x, rows, cols, centers, k)?;
-    Ok((0..rows).map(|i| nearest(&x[i * cols..(i + 1) * cols], centers, k, cols).1).collect())
+    let mut dist = vec![0.0; rows];
+    if cols > 0 {
+        let io = Outputs { weights: None, labels: None, dist: Some(&mut dist), acc: None };
+        assign::assign(Path::detect(), x, rows, cols, centers, k, io);
+    }
+    Ok(dist)
 }
 
 /// k-means|| update: lowers `dist` (squared distances to the nearest current centre)
@@ -233,17 +84,22 @@ pub fn update_min_sq_distances<T: Element>(
     check_len("x", x.len(), rows * cols, &format!("rows*cols = {rows}*{cols}"))?;
     check_len("centers", centers.len(), k * cols, &format!("k*cols = {k}*{cols}"))?;
     check_len("dist", dist.len(), rows, "rows")?;
-    let mut cost = 0.0;
-    for (i, d) in dist.iter_mut().enumerate() {
-        if k > 0 {
-            let nd = nearest(&x[i * cols..(i + 1) * cols], centers, k, cols).1;
-            if nd < *d {
-                *d = nd;
+    if k > 0 && cols > 0 {
+        let nd = min_sq_distances(x, rows, cols, centers, k)?;
+        for (d, n) in dist.iter_mut().zip(nd) {
+            if n < *d {
+                *d = n;
             }
         }
-        cost += *d;
+    } else if k > 0 {
+        // No columns: every row is at distance 0 from any centre.
+        for d in dist.iter_mut() {
+            if 0.0 < *d {
+                *d = 0.0;
+            }
+        }
     }
-    Ok(cost)
+    Ok(dist.iter().sum())
 }
 
 /// k-means|| oversampling: row i is chosen independently with probability
@@ -339,8 +195,11 @@ pub fn reduce_candidates(
 pub fn predict_labels<T: Element>(x: &[T], rows: usize, cols: usize, centers: &[f64], k: usize, labels: &mut [i32]) -> Result<()> {
     check_xc(x, rows, cols, centers, k)?;
     check_len("labels", labels.len(), rows, "rows")?;
-    for (i, l) in labels.iter_mut().enumerate() {
-        *l = nearest(&x[i * cols..(i + 1) * cols], centers, k, cols).0 as i32;
+    if cols == 0 {
+        labels.fill(0);
+    } else {
+        let io = Outputs { weights: None, labels: Some(labels), dist: None, acc: None };
+        assign::assign(Path::detect(), x, rows, cols, centers, k, io);
     }
     Ok(())
 }
