@@ -14,7 +14,7 @@ export type { GlmSolver } from './linear_model/glm-solvers.js';
 export { KMeans, type KMeansParams, type KMeansInit } from './cluster/kmeans.js';
 export { GridSearchCV, RandomizedSearchCV, FitFailedError, type CvResults, type CvSplitter, type SearchOptions, type GridSearchCVParams, type RandomizedSearchCVParams } from './model_selection/search.js';
 export { stats, type Distribution, type ParamGrid, type ParamDistributions } from './model_selection/param-grid.js';
-export { registerScorer, getScorer, type Scorer } from './model_selection/scoring.js';
+export { registerScorer, getScorer, type Scorer, type ScoreOptions } from './model_selection/scoring.js';
 export { registerEstimator, type EstimatorClass, type EstimatorKind } from './registry.js';
 export { RobustScaler, type RobustScalerParams } from './preprocessing/robust-scaler.js';
 export { saveModel, loadModel, modelToBytes, modelFromBytes } from './persistence.js';

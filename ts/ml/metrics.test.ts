@@ -32,3 +32,15 @@ test('metrics name the argument on bad input', () => {
   assert.throws(() => rocAucScore([1, 1, 1], [0.1, 0.2, 0.3]), /yTrue: ROC AUC needs exactly 2 classes, got 1/);
   assert.throws(() => logLoss([0, 1, 2], [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]]), /yProba: expected one column per label \(3/);
 });
+
+test('weighted rocAucScore: integer weights equal repeated samples (ties included), all-ones equal unweighted', () => {
+  const t = [0, 1, 1, 0, 1, 0, 0, 1, 1, 0];
+  const s = [0.1, 0.4, 0.35, 0.8, 0.4, 0.4, 0.2, 0.9, 0.05, 0.6];
+  const w = [2, 1, 3, 0, 1, 2, 1, 1, 2, 1];
+  const rt: number[] = [];
+  const rs: number[] = [];
+  t.forEach((v, i) => { for (let k = 0; k < w[i]; k++) { rt.push(v); rs.push(s[i]); } });
+  close(rocAucScore(t, s, { sampleWeight: w }), rocAucScore(rt, rs));
+  close(rocAucScore(t, s, { sampleWeight: t.map(() => 1) }), rocAucScore(t, s));
+  assert.throws(() => rocAucScore(t, s, { sampleWeight: [1] }), /sampleWeight: expected 10 weights/);
+});

@@ -191,14 +191,35 @@ export function logLoss(yTrue: VectorLike, yProba: VectorLike | MatrixLike, opti
 /**
  * Area under the ROC curve for binary labels (the larger label is positive):
  * the Mann–Whitney statistic with tied scores given their average rank,
- * which equals scikit-learn's trapezoidal AUC.
+ * which equals scikit-learn's trapezoidal AUC. With `sampleWeight`, every
+ * (positive, negative) pair counts by the product of their weights (a tie
+ * by half), which is scikit-learn's weighted trapezoidal AUC.
  */
-export function rocAucScore(yTrue: VectorLike, yScore: VectorLike): number {
+export function rocAucScore(yTrue: VectorLike, yScore: VectorLike, options: { sampleWeight?: VectorLike | null } = {}): number {
   const [t, s] = pair(yTrue, yScore);
+  const w = checkSampleWeight(options.sampleWeight, t.length);
   const labels = uniqueLabels(t);
   if (labels.length !== 2) throw new RangeError(`yTrue: ROC AUC needs exactly 2 classes, got ${labels.length} (${labels.join(', ')})`);
   const pos = labels[1];
   const order = Array.from(s.keys()).sort((a, b) => s[a] - s[b]);
+  if (w !== undefined) {
+    // tie groups in increasing score: each positive beats the negative weight below its group, ties count half
+    let negBelow = 0;
+    let area = 0;
+    let wPos = 0;
+    for (let i = 0; i < order.length;) {
+      let j = i;
+      while (j + 1 < order.length && s[order[j + 1]] === s[order[i]]) j++;
+      let gPos = 0;
+      let gNeg = 0;
+      for (let q = i; q <= j; q++) if (t[order[q]] === pos) gPos += w[order[q]]; else gNeg += w[order[q]];
+      area += gPos * (negBelow + gNeg / 2);
+      negBelow += gNeg;
+      wPos += gPos;
+      i = j + 1;
+    }
+    return area / (wPos * negBelow);
+  }
   let rankSumPos = 0;
   let nPos = 0;
   for (let i = 0; i < order.length;) {

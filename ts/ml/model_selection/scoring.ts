@@ -12,8 +12,18 @@ import type { Matrix } from '../validation.js';
 /** In-memory targets of a search: numbers, or string class labels. */
 export type Targets = Float64Array | string[];
 
-/** `(fitted estimator, X, y) → score`, greater is better. */
-export type Scorer = (estimator: any, X: Matrix, y: Targets) => number | Promise<number>;
+/** What a search hands a scorer besides (X, y): the scored rows' sample weights, when the fit had them. */
+export interface ScoreOptions {
+  sampleWeight?: Float64Array;
+}
+
+/**
+ * `(fitted estimator, X, y, options) → score`, greater is better. The built-in
+ * scorers weight their mean by `options.sampleWeight` (scikit-learn's scorers
+ * with `sample_weight`); a scorer that ignores the fourth argument scores
+ * unweighted.
+ */
+export type Scorer = (estimator: any, X: Matrix, y: Targets, options?: ScoreOptions) => number | Promise<number>;
 
 interface Classifier {
   classes_: (number | string)[];
@@ -46,20 +56,26 @@ function classIndex(name: string, est: Classifier, y: Targets): Float64Array {
   });
 }
 
-function accuracy(est: Classifier, X: Matrix, y: Targets): number {
+function accuracy(est: Classifier, X: Matrix, y: Targets, options: ScoreOptions = {}): number {
   const p = est.predict(X);
+  const w = options.sampleWeight;
   let hits = 0;
-  for (let i = 0; i < y.length; i++) if (p[i] === y[i]) hits++;
-  return hits / y.length;
+  let total = 0;
+  for (let i = 0; i < y.length; i++) {
+    const wi = w === undefined ? 1 : w[i];
+    if (p[i] === y[i]) hits += wi;
+    total += wi;
+  }
+  return hits / total;
 }
 
-function negLogLoss(est: Classifier, X: Matrix, y: Targets): number {
+function negLogLoss(est: Classifier, X: Matrix, y: Targets, options: ScoreOptions = {}): number {
   const t = classIndex('neg_log_loss', est, y);
   const proba = est.predictProba(X);
-  return -logLoss(t, proba, { labels: est.classes_.map((_, i) => i) });
+  return -logLoss(t, proba, { labels: est.classes_.map((_, i) => i), sampleWeight: options.sampleWeight });
 }
 
-function rocAuc(est: Classifier, X: Matrix, y: Targets): number {
+function rocAuc(est: Classifier, X: Matrix, y: Targets, options: ScoreOptions = {}): number {
   const t = classIndex('roc_auc', est, y);
   if (est.classes_.length !== 2) throw new RangeError(`scoring 'roc_auc': needs a binary classifier, ${est.constructor.name} has ${est.classes_.length} classes`);
   // scikit-learn's order: decision_function, else the positive class's probability (AUC only ranks them)
@@ -69,15 +85,15 @@ function rocAuc(est: Classifier, X: Matrix, y: Targets): number {
     const p = est.predictProba(X);
     s = Float64Array.from({ length: p.shape[0] }, (_, i) => p.data[2 * i + 1]);
   }
-  return rocAucScore(t, s);
+  return rocAucScore(t, s, { sampleWeight: options.sampleWeight });
 }
 
 const scorers = new Map<string, Scorer>([
   ['accuracy', accuracy as Scorer],
-  ['r2', (e, X, y) => r2Score(numeric('r2', y), predicted('r2', e, X))],
-  ['neg_mean_squared_error', (e, X, y) => -meanSquaredError(numeric('neg_mean_squared_error', y), predicted('neg_mean_squared_error', e, X))],
-  ['neg_root_mean_squared_error', (e, X, y) => -Math.sqrt(meanSquaredError(numeric('neg_root_mean_squared_error', y), predicted('neg_root_mean_squared_error', e, X)))],
-  ['neg_mean_absolute_error', (e, X, y) => -meanAbsoluteError(numeric('neg_mean_absolute_error', y), predicted('neg_mean_absolute_error', e, X))],
+  ['r2', (e, X, y, o = {}) => r2Score(numeric('r2', y), predicted('r2', e, X), o)],
+  ['neg_mean_squared_error', (e, X, y, o = {}) => -meanSquaredError(numeric('neg_mean_squared_error', y), predicted('neg_mean_squared_error', e, X), o)],
+  ['neg_root_mean_squared_error', (e, X, y, o = {}) => -Math.sqrt(meanSquaredError(numeric('neg_root_mean_squared_error', y), predicted('neg_root_mean_squared_error', e, X), o))],
+  ['neg_mean_absolute_error', (e, X, y, o = {}) => -meanAbsoluteError(numeric('neg_mean_absolute_error', y), predicted('neg_mean_absolute_error', e, X), o)],
   ['neg_log_loss', negLogLoss as Scorer],
   ['roc_auc', rocAuc as Scorer],
 ]);

@@ -9,7 +9,7 @@ import { LogisticRegression } from '../linear_model/logistic-regression.js';
 import { r2Score } from '../metrics.js';
 import { stats } from './param-grid.js';
 import { FitFailedError, GridSearchCV, RandomizedSearchCV } from './search.js';
-import { assertMatchesSklearn, cvOf, estimatorOf, ref, scoreColumns, Shift } from './search-testdata.js';
+import { assertMatchesSklearn, estimatorOf, optionsOf, ref, scoreColumns, Shift } from './search-testdata.js';
 
 const bin = ref.data.binary;
 const reg = ref.data.reg;
@@ -37,20 +37,23 @@ function resetCalls(): void {
 for (const [name, c] of Object.entries(ref.cases)) {
   test(`GridSearchCV ${name} on a 2-worker cluster: one task per candidate x split on the workers, X scattered once, scores as in-process and scikit-learn's`, async () => {
     const d = ref.data[c.data];
-    const make = (scheduler: Client | 'local' | null) => new GridSearchCV(estimatorOf(c), c.grid, { cv: cvOf(c), scoring: c.scoring, returnTrainScore: c.return_train_score, scheduler });
+    const { options: searchOptions, fitParams } = optionsOf(c);
+    const weighted = fitParams.sampleWeight !== undefined;
+    const make = (scheduler: Client | 'local' | null) => new GridSearchCV(estimatorOf(c), c.grid, { ...searchOptions, scheduler });
     resetCalls();
-    const onCluster = await make(null).fit(d.X, d.y); // the active client
+    const onCluster = await make(null).fit(d.X, d.y, fitParams); // the active client
     const nTasks = c.cv_results.params.length * c.n_splits;
     // the data went out once, to every worker; every task referenced it by key
     assert.equal(calls.scatter.length, 1, 'one scatter');
     const [values, options] = calls.scatter[0] as [unknown[], { broadcast?: boolean }];
     assert.equal(options.broadcast, true);
-    assert.equal(values.length, 3, 'X, y and the splits');
+    assert.equal(values.length, weighted ? 4 : 3, weighted ? 'X, y, the splits and the fit parameters' : 'X, y and the splits');
     assert.equal(calls.submit.length, nTasks, 'candidates x splits tasks');
     for (const args of calls.submit) {
       assert.equal(args[0], 'ml.search.fitScore');
       assert.ok(args[1] instanceof Future && args[2] instanceof Future && args[3] instanceof Future, 'X, y and splits travel as keys, not copies');
       assert.equal(args[5], c.estimator);
+      if (weighted) assert.ok(args[9] instanceof Future, 'the sample weights travel as a key');
     }
     const ran = onCluster.fitWorkers_!.flat();
     assert.equal(ran.length, nTasks);
@@ -58,7 +61,7 @@ for (const [name, c] of Object.entries(ref.cases)) {
     assertMatchesSklearn(onCluster, c, name);
 
     resetCalls();
-    const here = await make('local').fit(d.X, d.y);
+    const here = await make('local').fit(d.X, d.y, fitParams);
     assert.equal(calls.submit.length + calls.scatter.length, 0, "scheduler 'local' sends nothing to the cluster");
     assert.ok(here.fitWorkers_!.flat().every((w) => w === 'client'));
     assert.deepEqual(scoreColumns(onCluster.cvResults_!), scoreColumns(here.cvResults_!), 'distributed and in-process searches agree exactly');
@@ -110,6 +113,14 @@ test('shoal Arrays as X and y give the in-memory search\'s results', async () =>
   assertMatchesSklearn(lazy, c, 'linreg_default from Arrays');
   const p = lazy.predict(X) as unknown as { compute(): Promise<{ data: Float64Array }> };
   assert.deepEqual(Array.from((await p.compute()).data), Array.from(lazy.predict(reg.X) as Float64Array));
+});
+
+test('shoal Arrays as X, y and sampleWeight give the in-memory weighted search\'s results (scikit-learn\'s)', async () => {
+  const c = ref.cases.weighted_linreg_default_kfold5;
+  const { options, fitParams } = optionsOf(c);
+  const lazy = await new GridSearchCV(estimatorOf(c), c.grid, options)
+    .fit(fromArray(reg.X, { chunks: 40 }), fromArray(reg.y, { chunks: 40 }), { sampleWeight: fromArray(fitParams.sampleWeight!, { chunks: 40 }) });
+  assertMatchesSklearn(lazy, c, 'weighted_linreg_default_kfold5 from Arrays');
 });
 
 test('RandomizedSearchCV on the cluster draws the same candidates and scores as in-process', async () => {

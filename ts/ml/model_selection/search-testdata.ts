@@ -14,18 +14,32 @@ export interface RefCase {
   data: string;
   grid: Record<string, unknown[]> | Record<string, unknown[]>[];
   cv: number | { kind: 'KFold' | 'StratifiedKFold'; n_splits: number };
-  scoring: string | null;
+  scoring: string | null | string[] | Record<string, string>;
+  refit: boolean | string;
+  /** the key of `weights` passed as sample_weight, or null */
+  sample_weight: string | null;
   return_train_score: boolean;
   n_splits: number;
-  cv_results: Record<string, unknown[]> & { params: Params[]; rank_test_score: number[] };
-  best_index: number;
-  best_params: Params;
-  best_score: number;
+  /** the score columns of cv_results_ in scikit-learn's order */
+  score_columns: string[];
+  cv_results: Record<string, unknown[]> & { params: Params[] };
+  /** null with several metrics and refit false (no best candidate) */
+  best_index: number | null;
+  best_params: Params | null;
+  best_score: number | null;
   refit_score_on_data: number | null;
 }
 
 const file = fileURLToPath(new URL('../../../../ts/ml/testdata/search.json', import.meta.url));
-export const ref: { sklearn_version: string; data: Record<string, { X: number[][]; y: number[] }>; cases: Record<string, RefCase> } = JSON.parse(readFileSync(file, 'utf8'));
+export const ref: { sklearn_version: string; weights: Record<string, number[]>; data: Record<string, { X: number[][]; y: number[] }>; cases: Record<string, RefCase> } = JSON.parse(readFileSync(file, 'utf8'));
+
+/** The search options of a case (folds, scoring, refit, train scores) and its fit parameters (sampleWeight). */
+export function optionsOf(c: RefCase): { options: { cv: number | KFold | StratifiedKFold; scoring: RefCase['scoring']; refit: boolean | string; returnTrainScore: boolean }; fitParams: { sampleWeight?: number[] } } {
+  return {
+    options: { cv: cvOf(c), scoring: c.scoring, refit: c.refit ?? true, returnTrainScore: c.return_train_score },
+    fitParams: c.sample_weight === null || c.sample_weight === undefined ? {} : { sampleWeight: ref.weights[c.sample_weight] },
+  };
+}
 
 /** The estimator of a case, solved tightly (scikit-learn's side uses tol 1e-12). */
 export function estimatorOf(c: RefCase): BaseEstimator<Params> {
@@ -55,14 +69,16 @@ export function assertRelClose(actual: unknown, expected: ArrayLike<number>, tol
 export function assertMatchesSklearn(search: { cvResults_?: CvResults; bestParams_?: Params; bestIndex_?: number; bestScore_?: number; nSplits_?: number }, c: RefCase, name: string): void {
   const cv = search.cvResults_!;
   assert.deepEqual(cv.params, c.cv_results.params, `${name}: candidates in scikit-learn's order`);
+  if (c.score_columns !== undefined) assert.deepEqual(Object.keys(cv).filter((k) => k.includes('_test_') || k.includes('_train_')), c.score_columns, `${name}: score columns in scikit-learn's order`);
   for (const [k, v] of Object.entries(c.cv_results)) {
     if (k === 'params') continue;
     if (k.startsWith('rank_')) assert.deepEqual(cv[k], v, `${name}: ${k}`);
     else assertRelClose(cv[k], v as number[], 1e-6, `${name}: ${k}`);
   }
-  assert.deepEqual(search.bestParams_, c.best_params, `${name}: bestParams_`);
-  assert.equal(search.bestIndex_, c.best_index, `${name}: bestIndex_`);
-  assertRelClose([search.bestScore_!], [c.best_score], 1e-6, `${name}: bestScore_`);
+  assert.deepEqual(search.bestParams_, c.best_params ?? undefined, `${name}: bestParams_`);
+  assert.equal(search.bestIndex_, c.best_index ?? undefined, `${name}: bestIndex_`);
+  if (c.best_score === null) assert.equal(search.bestScore_, undefined, `${name}: no bestScore_`);
+  else assertRelClose([search.bestScore_!], [c.best_score], 1e-6, `${name}: bestScore_`);
   assert.equal(search.nSplits_, c.n_splits, `${name}: nSplits_`);
 }
 

@@ -1,7 +1,7 @@
 /** GridSearchCV / RandomizedSearchCV in-process (no client): against scikit-learn, errors, conformance. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Params } from '../base.js';
+import { BaseEstimator, type Params } from '../base.js';
 import { NotFittedError } from '../errors.js';
 import { LinearRegression } from '../linear_model/linear-regression.js';
 import { LogisticRegression } from '../linear_model/logistic-regression.js';
@@ -9,7 +9,7 @@ import { r2Score } from '../metrics.js';
 import { checkEstimator } from '../testing/conformance.js';
 import { stats } from './param-grid.js';
 import { FitFailedError, GridSearchCV, RandomizedSearchCV } from './search.js';
-import { assertMatchesSklearn, assertRelClose, cvOf, estimatorOf, ref, scoreColumns, Shift } from './search-testdata.js';
+import { assertMatchesSklearn, assertRelClose, estimatorOf, optionsOf, ref, scoreColumns, Shift } from './search-testdata.js';
 import { getScorer, type Scorer } from './scoring.js';
 import { KFold } from './split.js';
 
@@ -33,7 +33,8 @@ async function warningDuring(type: string, fn: () => Promise<unknown>): Promise<
 for (const [name, c] of Object.entries(ref.cases)) {
   test(`GridSearchCV ${name} in-process matches scikit-learn ${ref.sklearn_version} (scores per split, means, ranks, best)`, async () => {
     const d = ref.data[c.data];
-    const search = await new GridSearchCV(estimatorOf(c), c.grid, { cv: cvOf(c), scoring: c.scoring, returnTrainScore: c.return_train_score }).fit(d.X, d.y);
+    const { options, fitParams } = optionsOf(c);
+    const search = await new GridSearchCV(estimatorOf(c), c.grid, options).fit(d.X, d.y, fitParams);
     assertMatchesSklearn(search, c, name);
     assert.ok(search.fitWorkers_!.flat().every((w) => w === 'client'), 'no client: every fit ran on this thread');
     const nCand = c.cv_results.params.length;
@@ -252,4 +253,79 @@ test('GridSearchCV getParams/clone: the estimator is copied, not shared; new Gri
   k.setParams({ scoring: 'roc_auc' });
   assert.equal(s.getParams().scoring, 'accuracy');
   assert.equal(s.getParams().estimator.getParams().C, 2);
+});
+
+// ---------------- fit parameters and several metrics ----------------
+
+/** Records the options each fit got (a per-sample `tag` and a shared `note`). */
+class Recorder extends BaseEstimator<{ by: number }> {
+  static seen: Array<{ n: number; tag?: number[]; note?: unknown; sampleWeight?: number[] }> = [];
+  mean_?: number;
+  constructor(p: Partial<{ by: number }> = {}) { super({ by: 0 }, p); }
+  get isFitted(): boolean { return this.mean_ !== undefined; }
+  async fit(_X: unknown, y: ArrayLike<number>, o: { tag?: ArrayLike<number>; note?: unknown; sampleWeight?: ArrayLike<number> } = {}): Promise<this> {
+    Recorder.seen.push({ n: y.length, tag: o.tag && Array.from(o.tag), note: o.note, sampleWeight: o.sampleWeight && Array.from(o.sampleWeight) });
+    this.mean_ = Array.from(y).reduce((a, b) => a + b, 0) / y.length + this.params.by;
+    return this;
+  }
+  predict(X: { shape: readonly number[] }): Float64Array { return new Float64Array(X.shape[0]).fill(this.mean_!); }
+}
+
+test('fit parameters: per-sample ones are cut by each split\'s training rows, the rest passed unchanged; the refit gets every row', async () => {
+  Recorder.seen = [];
+  const n = 12;
+  const X = Array.from({ length: n }, (_, i) => [i]);
+  const y = Array.from({ length: n }, (_, i) => i % 3);
+  const tag = Array.from({ length: n }, (_, i) => 100 + i);
+  await new GridSearchCV(new Recorder(), { by: [0] }, { cv: new KFold({ nSplits: 3 }), scoring: 'r2' }).fit(X, y, { tag, note: ['a', 'b'], sampleWeight: new Float64Array(n).fill(2) });
+  assert.equal(Recorder.seen.length, 4, '3 splits and the refit');
+  for (let k = 0; k < 3; k++) {
+    const train = tag.filter((_, i) => Math.floor(i / 4) !== k);
+    assert.deepEqual(Recorder.seen[k].tag, train, `split ${k}: the training rows' tags`);
+    assert.deepEqual(Recorder.seen[k].sampleWeight, train.map(() => 2));
+    assert.deepEqual(Recorder.seen[k].note, ['a', 'b'], 'a value that is not per-sample goes to every fit');
+  }
+  assert.deepEqual(Recorder.seen[3].tag, tag, 'the refit: every row');
+});
+
+test('a weighted search: the refit equals a weighted fit on all the data; null weights are none', async () => {
+  const c = ref.cases.weighted_logreg_default_kfold5;
+  const w = ref.weights.clf;
+  const s = await new GridSearchCV(estimatorOf(c), c.grid, { cv: new KFold({ nSplits: 5 }) }).fit(bin.X, bin.y, { sampleWeight: w });
+  const direct = await (estimatorOf(c) as unknown as LogisticRegression).setParams(s.bestParams_!).fit(bin.X, bin.y, { sampleWeight: w });
+  assertRelClose((s.bestEstimator_ as LogisticRegression).coef_!.data, direct.coef_!.data, 1e-9, 'coef_');
+  // null and undefined weights are no weights
+  const plain = await new GridSearchCV(estimatorOf(c), c.grid, { cv: 3 }).fit(bin.X, bin.y, { sampleWeight: null });
+  const none = await new GridSearchCV(estimatorOf(c), c.grid, { cv: 3 }).fit(bin.X, bin.y);
+  assert.deepEqual(scoreColumns(plain.cvResults_!), scoreColumns(none.cvResults_!));
+});
+
+test('fit parameters and several metrics: bad input names what is wrong', async () => {
+  const lr = () => new LogisticRegression();
+  await assert.rejects(new GridSearchCV(lr(), { C: [1] }).fit(bin.X, bin.y, { sampleWeight: [1, 2] }), /GridSearchCV: sampleWeight: expected 180 weights \(one per sample\), got 2/);
+  await assert.rejects(new GridSearchCV(lr(), { C: [1] }).fit(bin.X, bin.y, { sampleWeight: bin.y.map(() => -1) }), /GridSearchCV: sampleWeight: expected non-negative weights, got -1 at index 0/);
+  await assert.rejects(new GridSearchCV(lr(), { C: [1] }, { scoring: ['accuracy', 'neg_log_loss'] }).fit(bin.X, bin.y),
+    /GridSearchCV: hyper-parameter refit must be for multi-metric scoring, the name of a metric \("accuracy", "neg_log_loss"\), a function of cvResults_ or false, got true/);
+  await assert.rejects(new GridSearchCV(lr(), { C: [1] }, { scoring: ['accuracy', 'nope'], refit: 'accuracy' }).fit(bin.X, bin.y), /GridSearchCV: scoring: unknown scorer "nope"/);
+  await assert.rejects(new GridSearchCV(lr(), { C: [1] }, { scoring: ['accuracy', 'accuracy'], refit: false }).fit(bin.X, bin.y), /GridSearchCV: scoring: the list names a metric twice/);
+  await assert.rejects(new GridSearchCV(lr(), { C: [1] }, { scoring: 'accuracy', refit: 'accuracy' }).fit(bin.X, bin.y), /GridSearchCV: hyper-parameter refit must be a boolean or a function of cvResults_ \(a metric name only with several metrics\)/);
+});
+
+test('several metrics: a record of functions in-process; refit false keeps no best candidate; a function refit picks the index', async () => {
+  const accuracy = getScorer('accuracy');
+  const byHand: Scorer = (e, X, y) => 1 - (accuracy(e, X, y) as number);
+  const s = await new GridSearchCV(new LogisticRegression({ tol: 1e-10 }), { C: [0.01, 1] }, { cv: 3, scoring: { acc: accuracy, err: byHand }, refit: 'err' }).fit(bin.X, bin.y);
+  const cv = s.cvResults_!;
+  assertRelClose((cv.mean_test_err as number[]).map((v) => 1 - v), cv.mean_test_acc as number[], 1e-12, 'err = 1 − acc per candidate');
+  assert.equal(s.bestIndex_, (cv.rank_test_err as number[]).indexOf(1));
+  assert.equal(s.bestScore_, (cv.mean_test_err as number[])[s.bestIndex_!]);
+  assert.equal(await s.score(bin.X, bin.y), byHand(s.bestEstimator_, { data: Float64Array.from(bin.X.flat()), shape: [180, 3] }, Float64Array.from(bin.y)), 'score uses the refit metric');
+  assert.equal(cv.mean_test_score, undefined, 'no single-metric columns');
+  const none = await new GridSearchCV(new LogisticRegression({ tol: 1e-10 }), { C: [0.01, 1] }, { cv: 3, scoring: ['accuracy', 'roc_auc'], refit: false }).fit(bin.X, bin.y);
+  assert.equal(none.bestIndex_, undefined);
+  assert.equal(none.bestParams_, undefined);
+  assert.throws(() => none.predict(bin.X), NotFittedError);
+  const picked = await new GridSearchCV(new LogisticRegression({ tol: 1e-10 }), { C: [0.01, 1] }, { cv: 3, scoring: ['accuracy', 'roc_auc'], refit: (r) => (r.rank_test_roc_auc as number[]).indexOf(2) }).fit(bin.X, bin.y);
+  assert.equal(picked.bestIndex_, (picked.cvResults_!.rank_test_roc_auc as number[]).indexOf(2));
+  assert.equal(picked.bestScore_, undefined);
 });

@@ -27,9 +27,10 @@ import { BaseEstimator, checkParam, type Params } from '../base.js';
 import { DataFrame, ShoalArray } from '../collections-bridge.js';
 import { NotFittedError } from '../errors.js';
 import { estimatorKind, registerEstimator, registeredName, type EstimatorClass } from '../registry.js';
+import { checkSampleWeight } from '../sample-weight.js';
 import { checkFinite, toMatrix, toVector, type Matrix, type MatrixLike } from '../validation.js';
 import { checkSpace, copySpace, expandGrid, sampleCandidates, type Distribution, type ParamDistributions, type ParamGrid } from './param-grid.js';
-import { fitAndScore, type FoldResult } from './search-ops.js';
+import { fitAndScore, type FitParams, type FoldResult } from './search-ops.js';
 import { getScorer, scorerName, type Scorer, type Targets } from './scoring.js';
 import { seededRandom, StratifiedKFold, KFold, type Split } from './split.js';
 
@@ -40,12 +41,15 @@ export interface CvSplitter {
 
 /** What both searches take besides the estimator and the candidates. */
 export interface SearchOptions {
-  /** a scorer name ('accuracy', 'r2', 'neg_mean_squared_error', 'neg_mean_absolute_error', 'neg_root_mean_squared_error', 'neg_log_loss', 'roc_auc' or one registered), a function `(est, X, y) => number`, or null: the estimator's own `score` */
-  scoring: string | Scorer | null;
+  /**
+   * a scorer name ('accuracy', 'r2', 'neg_mean_squared_error', 'neg_mean_absolute_error', 'neg_root_mean_squared_error', 'neg_log_loss', 'roc_auc' or one registered), a function `(est, X, y, { sampleWeight }) => number`, or null: the estimator's own `score`;
+   * several metrics: a list of names or a record `{ name: scorer name or function }` (`cvResults_` then has `mean_test_<name>`…, and `refit` names the metric that picks the best candidate)
+   */
+  scoring: string | Scorer | null | readonly string[] | Readonly<Record<string, string | Scorer>>;
   /** the number of folds (StratifiedKFold for a classifier, else KFold, unshuffled), a splitter, or a list of [train, test] index pairs */
   cv: number | CvSplitter | Iterable<[ArrayLike<number>, ArrayLike<number>]>;
-  /** refit the best candidate on all the data (`bestEstimator_`); or a function of `cvResults_` returning the best index */
-  refit: boolean | ((cvResults: CvResults) => number);
+  /** refit the best candidate on all the data (`bestEstimator_`); with several metrics, the name of the one that picks the best (or false); or a function of `cvResults_` returning the best index */
+  refit: boolean | string | ((cvResults: CvResults) => number);
   /** on the cluster, the most candidate × split tasks in flight at once (null or -1: all); in-process fits run one at a time */
   nJobs: number | null;
   returnTrainScore: boolean;
@@ -75,12 +79,13 @@ export interface CvResults {
   mean_score_time: number[];
   std_score_time: number[];
   params: Params[];
+  /** with one metric (with several, `mean_test_<name>`, `std_test_<name>`, `rank_test_<name>` instead, and these are absent) */
   mean_test_score: number[];
   std_test_score: number[];
   rank_test_score: number[];
   mean_train_score?: number[];
   std_train_score?: number[];
-  /** `param_<name>` (undefined where a candidate does not set it), `split<k>_test_score`, `split<k>_train_score` */
+  /** `param_<name>` (undefined where a candidate does not set it), `split<k>_test_score`, `split<k>_train_score` (several metrics: `split<k>_test_<name>`, …) */
   [column: string]: unknown[] | undefined;
 }
 
@@ -94,7 +99,13 @@ export class FitFailedError extends Error {
 
 const SEARCH_DEFAULTS: SearchOptions = { scoring: null, cv: 5, refit: true, nJobs: null, returnTrainScore: false, errorScore: 'raise', scheduler: null };
 
-type Fittable = BaseEstimator<Params> & { fit(X: unknown, y?: unknown): Promise<unknown> };
+type Fittable = BaseEstimator<Params> & { fit(X: unknown, y?: unknown, options?: FitParams): Promise<unknown> };
+
+/** One metric of a search: its name in `cvResults_` ('score' alone), the function here (null: the estimator's own score), its name on the workers. */
+interface ScorerSpec {
+  name: string;
+  scorer: Scorer | null;
+}
 type XInput = MatrixLike | ShoalArray | DataFrame;
 type YInput = ArrayLike<number> | readonly string[] | { data: ArrayLike<number>; shape: readonly number[] } | ShoalArray | DataFrame;
 
@@ -197,37 +208,49 @@ abstract class BaseSearchCV<P extends SearchOptions & Record<string, unknown> & 
    * Fits every candidate on every split, then (with `refit`) the best one on
    * all of X. In-memory X and y, or shoal collections (brought into memory
    * first: every fit needs its rows in one place).
+   *
+   * `fitParams` go to every fit, as scikit-learn's `fit(X, y, **params)`:
+   * an entry with one value per sample (`sampleWeight`, any array of n
+   * entries or matrix of n rows) is cut by each split's training rows (the
+   * refit gets all of it), the rest are passed unchanged. They travel to the
+   * workers once, with X and y. `sampleWeight` also weights the split scores
+   * (the test rows' weights for the test score), as scikit-learn 1.9 does by
+   * default for scorers that take `sample_weight` — every built-in one here.
    */
-  async fit(X: XInput, y?: YInput): Promise<this> {
+  async fit(X: XInput, y?: YInput | null, fitParams: FitParams = {}): Promise<this> {
     const owner = this.constructor.name;
     const p = this.params;
     const est = p.estimator as Fittable;
     checkParam(owner, 'estimator', est, est instanceof BaseEstimator && typeof est.fit === 'function', 'an estimator (with fit, getParams and clone)');
-    checkParam(owner, 'scoring', typeof p.scoring === 'function' ? 'a function' : p.scoring, p.scoring === null || typeof p.scoring === 'function' || typeof p.scoring === 'string', 'a scorer name, a function or null');
-    if (typeof p.scoring === 'string') {
-      try { getScorer(p.scoring); } catch (err) { throw new RangeError(`${owner}: ${(err as Error).message}`); }
+    const specs = this.scorerSpecs();
+    const multi = this.isMultimetric();
+    if (multi) {
+      checkParam(owner, 'refit', typeof p.refit === 'function' ? 'a function' : p.refit, p.refit === false || typeof p.refit === 'function' || (typeof p.refit === 'string' && specs.some((s) => s.name === p.refit)),
+        `for multi-metric scoring, the name of a metric (${specs.map((s) => JSON.stringify(s.name)).join(', ')}), a function of cvResults_ or false`);
+    } else {
+      checkParam(owner, 'refit', p.refit, typeof p.refit === 'boolean' || typeof p.refit === 'function', 'a boolean or a function of cvResults_ (a metric name only with several metrics)');
     }
-    checkParam(owner, 'refit', p.refit, typeof p.refit === 'boolean' || typeof p.refit === 'function', 'a boolean or a function of cvResults_');
     checkParam(owner, 'returnTrainScore', p.returnTrainScore, typeof p.returnTrainScore === 'boolean', 'a boolean');
     checkParam(owner, 'errorScore', p.errorScore, p.errorScore === 'raise' || typeof p.errorScore === 'number', "'raise' or a number");
     checkParam(owner, 'nJobs', p.nJobs, p.nJobs === null || p.nJobs === -1 || (Number.isInteger(p.nJobs) && p.nJobs >= 1), 'a positive integer, -1 or null');
     checkParam(owner, 'scheduler', p.scheduler === null || p.scheduler === 'local' ? p.scheduler : typeof p.scheduler, p.scheduler === null || p.scheduler === 'local' || p.scheduler instanceof Client, "a Client, 'local' or null");
 
     const candidates = this.candidates();
-    const data = await searchData(owner, X, y);
+    const data = await searchData(owner, X, y ?? undefined);
+    const params = await searchFitParams(owner, fitParams, data.X.shape[0]);
     const kind = estimatorKind(est);
     const splits = makeSplits(owner, p.cv, data.X.shape[0], data.y, kind === 'classifier');
     const client = p.scheduler === 'local' ? null : p.scheduler instanceof Client ? p.scheduler : activeClient();
 
     const results = client === null
-      ? await this.runHere(candidates, data, splits)
-      : await this.runOnCluster(client, candidates, data, splits);
+      ? await this.runHere(candidates, data, splits, specs, params)
+      : await this.runOnCluster(client, candidates, data, splits, specs, params);
 
-    this.store(candidates, splits.length, results);
+    this.store(candidates, splits.length, results, specs, multi);
     if (p.refit !== false) {
       const t0 = performance.now();
       const best = est.clone().setParams(this.bestParams_!) as Fittable;
-      await (data.y === null ? best.fit(data.X) : best.fit(data.X, data.y));
+      await (params === null ? (data.y === null ? best.fit(data.X) : best.fit(data.X, data.y)) : best.fit(data.X, data.y ?? undefined, params));
       this.bestEstimator_ = best;
       this.refitTime_ = (performance.now() - t0) / 1000;
     } else {
@@ -237,9 +260,44 @@ abstract class BaseSearchCV<P extends SearchOptions & Record<string, unknown> & 
     return this;
   }
 
-  private scorerHere(): Scorer | null {
+  /** Whether `scoring` names several metrics (a list or a record), as scikit-learn's `multimetric_`. */
+  private isMultimetric(): boolean {
     const s = this.params.scoring;
-    return s === null ? null : typeof s === 'string' ? getScorer(s) : s;
+    return s !== null && typeof s === 'object';
+  }
+
+  /** The metrics of `scoring`, checked at the call: one named 'score', or one per entry of a list or record. */
+  private scorerSpecs(): ScorerSpec[] {
+    const owner = this.constructor.name;
+    const s = this.params.scoring;
+    const resolve = (v: unknown, what: string): Scorer => {
+      if (typeof v === 'function') return v as Scorer;
+      if (typeof v !== 'string') throw new TypeError(`${owner}: scoring${what}: expected a scorer name or a function, got ${v === null ? 'null' : typeof v}`);
+      try { return getScorer(v); } catch (err) { throw new RangeError(`${owner}: ${(err as Error).message}`); }
+    };
+    if (s === null) return [{ name: 'score', scorer: null }];
+    if (typeof s === 'string' || typeof s === 'function') return [{ name: 'score', scorer: resolve(s, '') }];
+    if (Array.isArray(s)) {
+      if (s.length === 0) throw new RangeError(`${owner}: scoring: an empty list names no metric`);
+      if (new Set(s).size !== s.length) throw new RangeError(`${owner}: scoring: the list names a metric twice (${s.join(', ')})`);
+      return s.map((v: unknown, i) => {
+        if (typeof v !== 'string') throw new TypeError(`${owner}: scoring[${i}]: a list holds scorer names (use a record { name: fn } for functions), got ${typeof v}`);
+        return { name: v, scorer: resolve(v, `[${i}]`) };
+      });
+    }
+    if (typeof s === 'object' && Object.getPrototypeOf(s) === Object.prototype) {
+      const entries = Object.entries(s);
+      if (entries.length === 0) throw new RangeError(`${owner}: scoring: an empty record names no metric`);
+      return entries.map(([k, v]) => ({ name: k, scorer: resolve(v, `.${k}`) }));
+    }
+    throw new TypeError(`${owner}: hyper-parameter scoring must be a scorer name, a function, null, a list of names or a record of scorers, got ${typeof s}`);
+  }
+
+  /** The scorer that `score` uses: the refit metric's (the only one for single-metric scoring). */
+  private refitScorer(): Scorer | null {
+    const specs = this.scorerSpecs();
+    const r = this.params.refit;
+    return (typeof r === 'string' ? specs.find((x) => x.name === r) ?? specs[0] : specs[0]).scorer;
   }
 
   private raise(r: FoldResult, params: Params, split: number, nSplits: number): never {
@@ -249,13 +307,13 @@ abstract class BaseSearchCV<P extends SearchOptions & Record<string, unknown> & 
   }
 
   /** Every fit in turn on this thread. */
-  private async runHere(candidates: Params[], data: SearchData, splits: Split[]): Promise<FoldResult[]> {
+  private async runHere(candidates: Params[], data: SearchData, splits: Split[], specs: ScorerSpec[], fitParams: FitParams | null): Promise<FoldResult[]> {
     const p = this.params;
-    const scorer = this.scorerHere();
+    const scorers = specs.map((x) => x.scorer);
     const out: FoldResult[] = [];
     for (const c of candidates) {
       for (let s = 0; s < splits.length; s++) {
-        const r = await fitAndScore(() => p.estimator.clone().setParams(c), data.X, data.y, splits[s], scorer, p.returnTrainScore, 'client');
+        const r = await fitAndScore(() => p.estimator.clone().setParams(c), data.X, data.y, splits[s], scorers, p.returnTrainScore, 'client', fitParams);
         if (!r.ok && p.errorScore === 'raise') this.raise(r, c, s, splits.length);
         out.push(r);
       }
@@ -263,8 +321,8 @@ abstract class BaseSearchCV<P extends SearchOptions & Record<string, unknown> & 
     return out;
   }
 
-  /** One task per candidate × split; the data scattered once to every worker. */
-  private async runOnCluster(client: Client, candidates: Params[], data: SearchData, splits: Split[]): Promise<FoldResult[]> {
+  /** One task per candidate × split; the data (and fit parameters) scattered once to every worker. */
+  private async runOnCluster(client: Client, candidates: Params[], data: SearchData, splits: Split[], specs: ScorerSpec[], fitParams: FitParams | null): Promise<FoldResult[]> {
     const owner = this.constructor.name;
     const p = this.params;
     const name = registeredName(p.estimator);
@@ -272,17 +330,17 @@ abstract class BaseSearchCV<P extends SearchOptions & Record<string, unknown> & 
       const cls = p.estimator.constructor.name;
       throw new TypeError(`${owner}: ${cls} is not a registered estimator class, so its fits cannot run on the cluster's workers; call registerEstimator('${cls}', ${cls}, kind) in a module the workers load (workerModules) and here, or pass scheduler: 'local' to fit on this thread`);
     }
-    let scoring: string | null = null;
-    if (typeof p.scoring === 'string') scoring = p.scoring;
-    else if (typeof p.scoring === 'function') {
-      scoring = scorerName(p.scoring) ?? null;
-      if (scoring === null) throw new TypeError(`${owner}: a scoring function cannot travel to the cluster's workers; register it with registerScorer(name, fn) in a module the workers load and pass its name, or pass scheduler: 'local' to fit on this thread`);
-    }
+    const scoring = specs.map(({ name: metric, scorer }) => {
+      if (scorer === null) return null;
+      const wire = scorerName(scorer);
+      if (wire === undefined) throw new TypeError(`${owner}: a scoring function${metric === 'score' ? '' : ` (${metric})`} cannot travel to the cluster's workers; register it with registerScorer(name, fn) in a module the workers load and pass its name, or pass scheduler: 'local' to fit on this thread`);
+      return wire;
+    });
     const base = p.estimator.getParams();
     const total = candidates.length * splits.length;
     const limit = p.nJobs === null || p.nJobs === -1 ? total : Math.min(p.nJobs, total);
-    const shared = await client.scatter([data.X, data.y, splits] as unknown[], { broadcast: true });
-    const [Xf, yf, splitsF] = shared;
+    const shared = await client.scatter((fitParams === null ? [data.X, data.y, splits] : [data.X, data.y, splits, fitParams]) as unknown[], { broadcast: true });
+    const [Xf, yf, splitsF, paramsF] = shared;
     const results: FoldResult[] = new Array(total);
     const inFlight = new Set<Future>();
     let next = 0;
@@ -292,7 +350,7 @@ abstract class BaseSearchCV<P extends SearchOptions & Record<string, unknown> & 
         const i = next++;
         const c = Math.floor(i / splits.length);
         const s = i % splits.length;
-        const f = client.submit<FoldResult>('ml.search.fitScore', Xf, yf, splitsF, s, name, { ...base, ...candidates[c] }, scoring, p.returnTrainScore);
+        const f = client.submit<FoldResult>('ml.search.fitScore', Xf, yf, splitsF, s, name, { ...base, ...candidates[c] }, scoring, p.returnTrainScore, paramsF ?? null);
         inFlight.add(f);
         try {
           const r = await f.result();
@@ -320,7 +378,7 @@ abstract class BaseSearchCV<P extends SearchOptions & Record<string, unknown> & 
   }
 
   /** cvResults_ and the best candidate from the split results (candidate-major). */
-  private store(candidates: Params[], nSplits: number, results: FoldResult[]): void {
+  private store(candidates: Params[], nSplits: number, results: FoldResult[], specs: ScorerSpec[], multi: boolean): void {
     const owner = this.constructor.name;
     const p = this.params;
     const failed = results.filter((r) => !r.ok);
@@ -350,22 +408,33 @@ abstract class BaseSearchCV<P extends SearchOptions & Record<string, unknown> & 
     const names = [...new Set(candidates.flatMap((c) => Object.keys(c)))].sort();
     for (const n of names) cv[`param_${n}`] = candidates.map((c) => c[n]);
     cv.params = candidates.map((c) => ({ ...c }));
-    put('test_score', rows((r) => r.testScore, () => errorScore), true, true);
-    if (p.returnTrainScore) put('train_score', rows((r) => r.trainScore, () => errorScore), true, false);
-    const means = cv.mean_test_score;
-    if (means.some((m) => !Number.isFinite(m))) process.emitWarning(`One or more of the test scores are non-finite: [${means.join(', ')}]`, 'UserWarning');
+    // per metric, test then train columns (scikit-learn's order); 'score' alone for one metric
+    specs.forEach(({ name }, k) => {
+      put(`test_${name}`, rows((r) => r.testScores[k], () => errorScore), true, true);
+      if (p.returnTrainScore) put(`train_${name}`, rows((r) => r.trainScores[k], () => errorScore), true, false);
+      const means = cv[`mean_test_${name}`] as number[];
+      if (means.some((m) => !Number.isFinite(m))) process.emitWarning(`One or more of the test scores are non-finite: [${means.join(', ')}]`, 'UserWarning');
+    });
 
     this.cvResults_ = cv;
     this.nSplits_ = nSplits;
     this.fitWorkers_ = candidates.map((_, c) => results.slice(c * nSplits, (c + 1) * nSplits).map((r) => r.worker));
+    if (multi && p.refit === false) {
+      // as scikit-learn: with several metrics and no refit there is no single best candidate
+      this.bestIndex_ = undefined;
+      this.bestScore_ = undefined;
+      this.bestParams_ = undefined;
+      return;
+    }
     if (typeof p.refit === 'function') {
       const i = p.refit(cv);
       if (!Number.isInteger(i) || i < 0 || i >= candidates.length) throw new RangeError(`${owner}: refit returned ${JSON.stringify(i)}; expected a candidate index in [0, ${candidates.length - 1}]`);
       this.bestIndex_ = i;
       this.bestScore_ = undefined;
     } else {
-      this.bestIndex_ = cv.rank_test_score.indexOf(1);
-      this.bestScore_ = means[this.bestIndex_];
+      const metric = typeof p.refit === 'string' ? p.refit : 'score';
+      this.bestIndex_ = (cv[`rank_test_${metric}`] as number[]).indexOf(1);
+      this.bestScore_ = (cv[`mean_test_${metric}`] as number[])[this.bestIndex_];
     }
     this.bestParams_ = { ...candidates[this.bestIndex_] };
   }
@@ -396,7 +465,7 @@ abstract class BaseSearchCV<P extends SearchOptions & Record<string, unknown> & 
   /** The search's `scoring` of the best estimator on (X, y); with no scoring, the estimator's own `score`. */
   async score(X: XInput, y?: YInput): Promise<number> {
     const e = this.best('score');
-    const scorer = this.scorerHere();
+    const scorer = this.refitScorer();
     if (scorer === null) return e.score(X, y);
     const data = await searchData(this.constructor.name, X, y);
     return scorer(this.bestEstimator_, data.X, data.y as Targets);
@@ -480,6 +549,38 @@ async function searchData(owner: string, X: XInput, y: YInput | undefined): Prom
   }
   if (yv.length !== Xm.shape[0]) throw new RangeError(`${owner}: X has ${Xm.shape[0]} samples and y has ${yv.length}; expected the same number`);
   return { X: Xm, y: yv };
+}
+
+/**
+ * The fit parameters, checked at the call: shoal Arrays brought into memory
+ * (as X is), `sampleWeight` checked against the n samples (scikit-learn's
+ * `_check_sample_weight`). Null when there are none, so fits without them
+ * call `fit(X, y)` exactly as before.
+ */
+async function searchFitParams(owner: string, fitParams: FitParams | null | undefined, n: number): Promise<FitParams | null> {
+  if (fitParams === undefined || fitParams === null) return null;
+  if (typeof fitParams !== 'object' || Array.isArray(fitParams)) throw new TypeError(`${owner}: fit: the third argument holds fit parameters ({ sampleWeight, … }), got ${Array.isArray(fitParams) ? 'an array' : typeof fitParams}`);
+  const out: FitParams = {};
+  for (const [k, v] of Object.entries(fitParams)) {
+    if (v === undefined) continue;
+    let value: unknown = v;
+    if (v instanceof ShoalArray) {
+      const c = await v.compute();
+      value = v.ndim === 1 ? c.data : { data: c.data, shape: c.shape };
+    }
+    if (k === 'sampleWeight') {
+      if (value === null) continue;
+      try {
+        value = checkSampleWeight(value as ArrayLike<number>, n);
+      } catch (err) {
+        const e = err as Error;
+        throw new (e instanceof TypeError ? TypeError : RangeError)(`${owner}: ${e.message}`);
+      }
+    }
+    out[k] = value;
+  }
+  if (Object.keys(out).length === 0) return null;
+  return out;
 }
 
 /** The cross-validation splits, checked here (at the call) rather than in a task. */
