@@ -180,10 +180,11 @@ def sgd_case(est, X, y, partial=None):
             "n_iter_": int(est.n_iter_), "t_": float(est.t_)}
 
 
-def sgd_case_w(est, X, y, w, partial=False):
+def sgd_case_w(est, X, y, w, partial=False, classes=None):
     if partial:
+        extra = {} if classes is None else {"classes": classes}
         for start in range(0, len(y), 100):
-            est.partial_fit(X[start:start + 100], y[start:start + 100], sample_weight=w[start:start + 100])
+            est.partial_fit(X[start:start + 100], y[start:start + 100], sample_weight=w[start:start + 100], **extra)
     else:
         est.fit(X, y, sample_weight=w)
     return {"coef_": np.atleast_2d(est.coef_).tolist(), "intercept_": np.atleast_1d(est.intercept_).tolist(),
@@ -255,6 +256,8 @@ out["weighted"] = {
     "sgd_hinge_multi_dict_int": sgd_case_w(SGDClassifier(shuffle=False, class_weight={1: 3.0}), Xg, ym, w_int),
     "sgd_regressor_real": sgd_case_w(SGDRegressor(shuffle=False), Xg, yr, w_real),
     "sgd_regressor_partial_real": sgd_case_w(SGDRegressor(shuffle=False), Xg, yr, w_real, partial=True),
+    # Incremental's path for a classifier: partial_fit per 100-row batch with that batch's weights
+    "sgd_classifier_partial_int": sgd_case_w(SGDClassifier(shuffle=False), Xg, ym, w_int, partial=True, classes=[0, 1, 2]),
     "metrics": {
         "r2": metrics.r2_score(y_true, y_pred, sample_weight=w_real[:40]),
         "mse": metrics.mean_squared_error(y_true, y_pred, sample_weight=w_real[:40]),

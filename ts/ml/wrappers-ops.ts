@@ -48,15 +48,16 @@ registerOp('ml.wrappers.apply', async (x: ChunkLike, bytes: Uint8Array, id: stri
 
 /**
  * One link of Incremental's chain: the model so far (file bytes, or null to
- * start from `name` + `params`) takes one block through `partialFit`; the
- * updated model's bytes are the task's result, the next link's input.
+ * start from `name` + `params`) takes one block through `partialFit` (with
+ * the block's sample weights `w`, when given); the updated model's bytes are
+ * the task's result, the next link's input.
  */
-export async function partialFitStep(x: ChunkLike, y: ChunkLike, model: Uint8Array | null, name: string, params: Record<string, unknown>, options: Record<string, unknown>): Promise<Uint8Array> {
+export async function partialFitStep(x: ChunkLike, y: ChunkLike, model: Uint8Array | null, name: string, params: Record<string, unknown>, options: Record<string, unknown>, w?: ChunkLike | null): Promise<Uint8Array> {
   const { modelFromBytes, modelToBytes } = await import('./persistence.js');
   const { makeEstimator } = await import('./registry.js');
   const est = (model === null ? makeEstimator(name, params) : modelFromBytes(model)) as unknown as { partialFit(X: unknown, y: unknown, o: unknown): Promise<unknown> };
   const rows = x.shape[0];
-  await est.partialFit({ data: x.data, shape: x.shape.length === 2 ? x.shape : [rows, 1] }, y.data, options);
+  await est.partialFit({ data: x.data, shape: x.shape.length === 2 ? x.shape : [rows, 1] }, y.data, w === undefined || w === null ? options : { ...options, sampleWeight: w.data });
   return modelToBytes(est as never);
 }
 

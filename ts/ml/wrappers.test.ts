@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '../actors/mod.js';
-import { fromArray } from '../collections/array/create.js';
+import { concatenate, fromArray } from '../collections/array/create.js';
 import { KMeans } from './cluster/kmeans.js';
 import { LinearRegression } from './linear_model/linear-regression.js';
 import { LogisticRegression } from './linear_model/logistic-regression.js';
@@ -9,7 +9,8 @@ import { checkEstimator } from './testing/conformance.js';
 import { assertClose, sk } from './testdata.js';
 import { Incremental, ParallelPostFit } from './wrappers.js';
 import { GaussianNB } from './naive_bayes/gaussian-nb.js';
-import { SGDClassifier } from './linear_model/sgd.js';
+import { SGDClassifier, SGDRegressor } from './linear_model/sgd.js';
+import { permutation } from './model_selection/split.js';
 import type { BaseEstimator, Params } from './base.js';
 
 const X: number[][] = sk.glm.X;
@@ -99,4 +100,50 @@ test('Incremental(SGDClassifier) in block order equals scikit-learn\'s partial_f
   assertClose(sgd.coef_!.data, sk.sgd.hinge_partial.coef_.flat(), 1e-8, 'coef_');
   assert.equal(sgd.t_, sk.sgd.hinge_partial.t_);
   assert.deepEqual(Array.from((await inc.predict(XA).compute()).data), Array.from(sgd.predict(X) as Float64Array));
+});
+
+function checkSgd(est: { coef_?: { data: Float64Array }; intercept_?: Float64Array; t_?: number }, c: { coef_: number[][]; intercept_: number[]; t_: number }, what: string) {
+  assertClose(est.coef_!.data, c.coef_.flat(), 1e-8, `${what} coef_`);
+  assertClose(est.intercept_!, c.intercept_, 1e-8, `${what} intercept_`);
+  assert.equal(est.t_, c.t_, `${what} t_`);
+}
+
+test('Incremental with sampleWeight: each block\'s partialFit gets its own block of weights, as scikit-learn\'s partial_fit over the same weighted batches', async () => {
+  const w = sk.weighted;
+  const XA = fromArray(Float64Array.from(X.flat()), { shape: [400, 4], chunks: 100 });
+  // a regressor, the weights a shoal Array chunked like X
+  const yr = fromArray(Float64Array.from(sk.sgd.y_reg), { shape: [400], chunks: 100 });
+  const reg = await new Incremental({ estimator: new SGDRegressor({ shuffle: false }), shuffleBlocks: false })
+    .fit(XA, yr, { sampleWeight: fromArray(Float64Array.from(w.w_real), { chunks: 100 }) });
+  checkSgd(reg.estimator_ as SGDRegressor, w.sgd_regressor_partial_real, 'SGDRegressor');
+  // a classifier, the weights in memory (cut at X's chunks); classes found on the cluster
+  const clf = await new Incremental({ estimator: new SGDClassifier({ shuffle: false }), shuffleBlocks: false })
+    .fit(XA, fromArray(Float64Array.from(ym), { shape: [400], chunks: 100 }), { sampleWeight: w.w_int });
+  checkSgd(clf.estimator_ as SGDClassifier, w.sgd_classifier_partial_int, 'SGDClassifier');
+});
+
+test('Incremental with sampleWeight on unequal chunks and shuffled blocks equals partialFit by hand over the same blocks', async () => {
+  const w: number[] = sk.weighted.w_real;
+  const XA = concatenate([fromArray(Float64Array.from(X.slice(0, 150).flat()), { shape: [150, 4] }), fromArray(Float64Array.from(X.slice(150).flat()), { shape: [250, 4], chunks: 125 })]);
+  const yA = concatenate([fromArray(Float64Array.from(sk.sgd.y_reg.slice(0, 150))), fromArray(Float64Array.from(sk.sgd.y_reg.slice(150)), { chunks: 125 })]);
+  assert.deepEqual(XA.chunks, [150, 125, 125]);
+  const inc = await new Incremental({ estimator: new SGDRegressor({ shuffle: false }), randomState: 4 }).fit(XA, yA, { sampleWeight: w });
+  const bounds = [[0, 150], [150, 275], [275, 400]];
+  const byHand = new SGDRegressor({ shuffle: false });
+  for (const i of permutation(3, 4)) {
+    const [a, b] = bounds[i];
+    await byHand.partialFit(X.slice(a, b), sk.sgd.y_reg.slice(a, b), { sampleWeight: w.slice(a, b) });
+  }
+  assertClose((inc.estimator_ as SGDRegressor).coef_!.data, byHand.coef_!.data, 1e-12, 'coef_');
+  assert.equal((inc.estimator_ as SGDRegressor).t_, byHand.t_);
+});
+
+test('Incremental sampleWeight errors name the weights and what they must be chunked like', async () => {
+  const XA = fromArray(Float64Array.from(X.flat()), { shape: [400, 4], chunks: 100 });
+  const yA = fromArray(Float64Array.from(sk.sgd.y_reg), { shape: [400], chunks: 100 });
+  const inc = () => new Incremental({ estimator: new SGDRegressor() });
+  await assert.rejects(inc().fit(XA, yA, { sampleWeight: fromArray(new Float64Array(400).fill(1), { chunks: 200 }) }), /sampleWeight: expected 4 chunks \(chunked like X\), got 2/);
+  await assert.rejects(inc().fit(XA, yA, { sampleWeight: [1, 2, 3] }), /sampleWeight: expected 400 weights \(one per sample\), got 3/);
+  await assert.rejects(inc().fit(XA, yA, { sampleWeight: fromArray(new Float64Array(400).fill(-1), { chunks: 100 }) }), /sampleWeight: expected non-negative weights/);
+  await assert.rejects(inc().fit(X, sk.sgd.y_reg, { sampleWeight: fromArray(new Float64Array(400).fill(1), { chunks: 100 }) }), /sampleWeight: with in-memory X, sampleWeight must be in memory too/);
 });

@@ -11,19 +11,23 @@
  * collection's blocks as a chain of tasks — each task hands its block to
  * `partialFit` and passes the updated model (as bytes) to the next — so
  * data larger than memory trains without ever leaving the workers.
- * Predictions are ParallelPostFit's.
+ * Predictions are ParallelPostFit's. `fit(X, y, { sampleWeight })` with a
+ * weight Array chunked like X gives each block's `partialFit` that block's
+ * weights (in-memory weights are cut at X's chunk boundaries first).
  */
 import { ref, type TaskSpec } from '../actors/graph.js';
 import { computeKeys } from '../collections/graph/compute.js';
 import { mergeLayers, tokenize, withLayer } from '../collections/graph/layers.js';
 import { BaseEstimator, checkParam, type Params } from './base.js';
 import { ArrayData } from './chunked.js';
+import { concatenate, fromArray } from '../collections/array/create.js';
 import { permutation } from './model_selection/split.js';
 import { sortedClasses } from './labels.js';
 import { asLazyArray, DataFrame, frameToArray, ShoalArray } from './collections-bridge.js';
 import { accuracyScore, r2Score } from './metrics.js';
 import { modelFromBytes, modelToBytes } from './persistence.js';
 import { estimatorKind, registeredName } from './registry.js';
+import { checkLazySampleWeight, checkSampleWeight, type SampleWeight } from './sample-weight.js';
 import type { MatrixLike } from './validation.js';
 import { applyModel, type ModelMethod } from './wrappers-ops.js';
 
@@ -109,6 +113,21 @@ export class ParallelPostFit<P extends ParallelPostFitParams = ParallelPostFitPa
   }
 }
 
+/**
+ * Incremental's weights as a float64 Array chunked like X: a weight Array
+ * checked against X's chunks, or in-memory weights cut at X's (known) chunk
+ * boundaries. Undefined without weights.
+ */
+async function blockWeights(sampleWeight: SampleWeight | null | undefined, X: ShoalArray): Promise<ShoalArray | undefined> {
+  if (sampleWeight === undefined || sampleWeight === null) return undefined;
+  if (sampleWeight instanceof ShoalArray) return checkLazySampleWeight(sampleWeight, X, 'X');
+  if (!X.knownLengths) throw new TypeError("sampleWeight: X's chunk lengths are unknown, so in-memory weights cannot be cut like X; pass a 1-D shoal Array chunked like X");
+  const w = checkSampleWeight(sampleWeight, X.rows)!;
+  // one weight block per X chunk, whatever their lengths
+  let at = 0;
+  return concatenate(X.chunks.map((n) => fromArray(w.subarray(at, (at += n)), { chunks: Math.max(n, 1) })));
+}
+
 /** A collection gathered into memory (what an in-memory fit needs); in-memory data as it is. */
 async function inMemory(v: unknown, name: string): Promise<unknown> {
   if (v instanceof DataFrame) return v.compute();
@@ -131,13 +150,19 @@ export class Incremental extends ParallelPostFit<IncrementalParams> {
     super(params, { estimator: null, shuffleBlocks: true, randomState: 0 });
   }
 
-  /** Trains a fresh clone of the estimator with one pass of partialFit over the blocks. */
-  override async fit(X: XInput, y?: unknown, options: Record<string, unknown> = {}): Promise<this> {
+  /**
+   * Trains a fresh clone of the estimator with one pass of partialFit over
+   * the blocks. `options` go to every `partialFit` (`classes`, …), except
+   * `sampleWeight`: a 1-D shoal Array chunked like X (or in-memory weights,
+   * cut at X's chunk boundaries), whose block i goes with X's block i.
+   * @example await new Incremental({ estimator: new SGDRegressor() }).fit(X, y, { sampleWeight: w });
+   */
+  override async fit(X: XInput, y?: unknown, options: Record<string, unknown> & { sampleWeight?: SampleWeight | null } = {}): Promise<this> {
     return this.pass(X, y, options, null);
   }
 
-  /** One more pass of partialFit over the blocks, continuing from the fitted model. */
-  async partialFit(X: XInput, y?: unknown, options: Record<string, unknown> = {}): Promise<this> {
+  /** One more pass of partialFit over the blocks, continuing from the fitted model (weights as in `fit`). */
+  async partialFit(X: XInput, y?: unknown, options: Record<string, unknown> & { sampleWeight?: SampleWeight | null } = {}): Promise<this> {
     return this.pass(X, y, options, this.isFitted ? this.model!.bytes : null);
   }
 
@@ -151,8 +176,9 @@ export class Incremental extends ParallelPostFit<IncrementalParams> {
     if (name === undefined) throw new TypeError(`Incremental: ${est!.constructor.name} is not a registered estimator class, so workers cannot rebuild it; call registerEstimator in a module the workers load`);
     const A = asLazyArray(X);
     if (!A) {
-      // in memory: one partialFit with everything
+      // in memory: one partialFit with everything (weights included)
       const fitted = (start === null ? est!.clone() : modelFromBytes(start)) as unknown as Fittable & { partialFit(X: unknown, y: unknown, o: unknown): Promise<unknown> };
+      if (options.sampleWeight instanceof ShoalArray) throw new TypeError('sampleWeight: with in-memory X, sampleWeight must be in memory too');
       await fitted.partialFit(X, y, await this.withClasses(fitted, y, options));
       this.setFitted(fitted);
       return this;
@@ -161,19 +187,24 @@ export class Incremental extends ParallelPostFit<IncrementalParams> {
     if (yA !== undefined && !(yA instanceof ShoalArray)) throw new TypeError('y: with X a shoal Array or DataFrame, y must be one too (chunked like X)');
     if (yA === undefined) throw new TypeError('y: Incremental needs y (chunked like X)');
     if (yA.numChunks !== A.numChunks) throw new RangeError(`X and y: expected the same chunks, got ${A.numChunks} and ${yA.numChunks} chunks`);
-    const opts = await this.withClasses(est!, yA, options);
+    const { sampleWeight, ...rest } = options;
+    const w = await blockWeights(sampleWeight as SampleWeight | null | undefined, A);
+    const opts = await this.withClasses(est!, yA, rest);
     const order = p.shuffleBlocks ? Array.from(permutation(A.numChunks, p.randomState)) : [...A.keys.keys()];
-    const token = tokenize('incremental', A.keys, yA.keys, name, Math.random());
+    const token = tokenize('incremental', A.keys, yA.keys, w?.keys ?? null, name, Math.random());
     const tasks = new Map<string, TaskSpec>();
     let prev: string | null = null;
     const params = est!.getParams();
     for (const [step, i] of order.entries()) {
       const key = `incremental-${token}-${step}`;
       const model = prev === null ? start : ref(prev);
-      tasks.set(key, { op: 'ml.incremental.step', args: [ref(A.keys[i]), ref(yA.keys[i]), model, name, params, opts] });
+      const args = [ref(A.keys[i]), ref(yA.keys[i]), model, name, params, opts];
+      if (w !== undefined) args.push(ref(w.keys[i]));
+      tasks.set(key, { op: 'ml.incremental.step', args });
       prev = key;
     }
-    const [bytes] = (await computeKeys(withLayer([mergeLayers(A.layers, yA.layers)], `incremental-${token}`, tasks), [prev!])) as Uint8Array[];
+    const layers = w === undefined ? mergeLayers(A.layers, yA.layers) : mergeLayers(mergeLayers(A.layers, yA.layers), w.layers);
+    const [bytes] = (await computeKeys(withLayer([layers], `incremental-${token}`, tasks), [prev!])) as Uint8Array[];
     this.setFitted(modelFromBytes(bytes) as Fittable);
     return this;
   }
