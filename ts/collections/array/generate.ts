@@ -4,6 +4,7 @@
  * chunk is the same whichever worker makes it.
  */
 import { allocShared, type ChunkLike, type DType } from './dtype.js';
+import { native } from '../../native.js';
 import { fillNormal, fillUniform } from './rng.js';
 
 export interface RandomChunkSpec {
@@ -34,6 +35,31 @@ function filled(s: RandomChunkSpec, fill: (out: Float64Array | Float32Array) => 
 
 export function normalChunk(s: RandomChunkSpec & { loc: number; scale: number }): ChunkLike {
   return filled(s, (out) => fillNormal(out, s.seed, s.stream, s.loc, s.scale));
+}
+
+/** Memory kept from one row block to the next (a fused task's blocks: graph/row-blocks.ts). */
+export type RowScratch = Record<string, unknown>;
+
+function reuse(scratch: RowScratch, key: string, n: number, ctor: Float64ArrayConstructor | Float32ArrayConstructor): Float64Array | Float32Array {
+  const have = scratch[key];
+  if (have instanceof ctor && have.length >= n) return have.subarray(0, n);
+  const fresh = new ctor(n);
+  scratch[key] = fresh;
+  return fresh;
+}
+
+/** Rows [start, end) of the float chunk `s` describes, in `scratch`'s memory (values as `normalChunk`'s rows). */
+export function normalRows(s: RandomChunkSpec & { loc: number; scale: number }, start: number, end: number, scratch: RowScratch): ChunkLike {
+  const cols = s.cols ?? 1;
+  const n = (end - start) * cols;
+  const out = s.dtype === 'float32' ? reuse(scratch, 'x', n, Float32Array) : reuse(scratch, 'x', n, Float64Array);
+  fillNormal(out, s.seed, s.stream, s.loc, s.scale, start * cols);
+  if (s.dtype !== 'float64' && s.dtype !== 'float32') {
+    const typed = allocShared(s.dtype, n);
+    typed.set(out);
+    return { data: typed, shape: s.cols === null ? [end - start] : [end - start, cols] };
+  }
+  return { data: out, shape: s.cols === null ? [end - start] : [end - start, cols] };
 }
 
 export function uniformChunk(s: RandomChunkSpec & { low: number; high: number }): ChunkLike {
@@ -127,17 +153,25 @@ export interface RegressionChunkSpec {
 
 /** `y = X coef + bias + noise * N(0, 1)` with standard-normal X. */
 export function regressionChunk(s: RegressionChunkSpec): { X: ChunkLike; y: ChunkLike } {
-  const { rows, nFeatures: p, nTargets: t } = s;
-  const X = allocShared('float64', rows * p) as Float64Array;
-  fillNormal(X, s.seed, s.stream, 0, 1);
-  const y = allocShared('float64', rows * t) as Float64Array;
-  if (s.noise > 0) fillNormal(y as Float64Array, s.seed, s.stream + SUB_STREAM, 0, s.noise);
-  for (let r = 0; r < rows; r++) {
-    for (let k = 0; k < t; k++) {
-      let v = s.bias;
-      for (let j = 0; j < p; j++) v += X[r * p + j] * s.coef[j * t + k];
-      y[r * t + k] += v;
-    }
-  }
+  return regressionRows(s, 0, s.rows);
+}
+
+/**
+ * Rows [start, end) of the chunk `s` describes — the same values as those rows
+ * of `regressionChunk(s)` — in `scratch`'s memory when given (reused from one
+ * row block to the next), else in fresh shared memory.
+ */
+export function regressionRows(s: RegressionChunkSpec, start: number, end: number, scratch?: RowScratch): { X: ChunkLike; y: ChunkLike } {
+  const { nFeatures: p, nTargets: t } = s;
+  const rows = end - start;
+  const X = (scratch ? reuse(scratch, 'X', rows * p, Float64Array) : allocShared('float64', rows * p)) as Float64Array;
+  fillNormal(X, s.seed, s.stream, 0, 1, start * p);
+  const y = (scratch ? reuse(scratch, 'y', rows * t, Float64Array) : allocShared('float64', rows * t)) as Float64Array;
+  if (s.noise > 0) fillNormal(y, s.seed, s.stream + SUB_STREAM, 0, s.noise, start * t);
+  else y.fill(0);
+  // X·coef by the native GEMM (a JS loop over rows x features cost as much as drawing X)
+  const coef = s.coef instanceof Float64Array ? s.coef : Float64Array.from(s.coef as ArrayLike<number>);
+  const xc = native.gemm(X, coef, rows, p, t);
+  for (let i = 0; i < rows * t; i++) y[i] += s.bias + xc[i];
   return { X: { data: X, shape: [rows, p] }, y: { data: y, shape: t === 1 ? [rows] : [rows, t] } };
 }

@@ -6,7 +6,8 @@ import { registerOp } from '../../actors/ops.js';
 import type { ChunkLike, DType } from './dtype.js';
 import * as k from './kernels.js';
 import type { TakePlan } from '../graph/take.js';
-import { blobsChunk, classificationChunk, normalChunk, regressionChunk, uniformChunk } from './generate.js';
+import { registerRowPartial, registerRowSource } from '../graph/row-blocks.js';
+import { blobsChunk, classificationChunk, normalChunk, normalRows, regressionChunk, regressionRows, uniformChunk, type RegressionChunkSpec } from './generate.js';
 
 registerOp('array.chunk', (data: k.Operand & ArrayLike<number>, shape: number[], dtype: DType) => k.toChunk(data as unknown as ArrayLike<number>, shape, dtype));
 registerOp('array.elemwise', (op: k.BinaryOp, a: k.Operand, b: k.Operand, dtype: DType) => k.elemwise(op, a, b, dtype));
@@ -52,3 +53,17 @@ registerOp('array.random.uniform', (s: Parameters<typeof uniformChunk>[0]) => un
 registerOp('datasets.blobs', (s: Parameters<typeof blobsChunk>[0]) => blobsChunk(s));
 registerOp('datasets.classification', (s: Parameters<typeof classificationChunk>[0]) => classificationChunk(s));
 registerOp('datasets.regression', (s: Parameters<typeof regressionChunk>[0]) => regressionChunk(s));
+
+// Generated chunks a fused reduction can consume a row block at a time (graph/row-blocks.ts).
+registerRowSource('array.random.normal', {
+  rows: (s: Parameters<typeof normalChunk>[0]) => s.rows,
+  bytesPerRow: (s: Parameters<typeof normalChunk>[0]) => (s.cols ?? 1) * (s.dtype === 'float32' ? 4 : 8),
+  block: (s: Parameters<typeof normalChunk>[0], start, end, scratch) => normalRows(s, start, end, scratch),
+});
+registerRowSource('datasets.regression', {
+  rows: (s: RegressionChunkSpec) => s.rows,
+  bytesPerRow: (s: RegressionChunkSpec) => (s.nFeatures + s.nTargets) * 8,
+  block: (s: RegressionChunkSpec, start, end, scratch) => regressionRows(s, start, end, scratch),
+});
+registerRowPartial('array.moments.partial', 'array.moments.combine');
+registerRowPartial('array.extrema.partial', 'array.extrema.combine');

@@ -2,9 +2,11 @@
  * Seeded random numbers for per-chunk generation.
  *
  * Chunk i of a random array fills from `(seed, stream = i)` with the native
- * counter-based kernels (`native.fillNormal` / `fillUniform`, Philox4x32-10),
- * so its values depend only on the seed and its position — never on which
- * worker or thread made it, or how many there are.
+ * native kernels (`native.fillNormal`: a ziggurat over xoshiro256++ seeded
+ * per 1024-value block by Philox; `fillUniform`: Philox4x32-10), so its values
+ * depend only on the seed and their position — never on which worker or
+ * thread made it, or how many there are — and any rows of a chunk can be
+ * made alone (`offset`).
  *
  * Small client-side draws (cluster centres, coefficients, split assignments,
  * the taxi generator's rows) use `uniformSource`, a sequential xoshiro128**
@@ -18,10 +20,10 @@ export function fillUniform(out: Float64Array | Float32Array, seed: number, stre
   else native.fillUniform(out, seed, stream, low, high);
 }
 
-/** Fills `out` with N(mean, std²) draws of `stream` under `seed`. */
-export function fillNormal(out: Float64Array | Float32Array, seed: number, stream: number, mean: number, std: number): void {
-  if (out instanceof Float32Array) native.fillNormalF32(out, seed, stream, mean, std);
-  else native.fillNormal(out, seed, stream, mean, std);
+/** Fills `out` with N(mean, std²) draws `offset, offset + 1, …` of `stream` under `seed`. */
+export function fillNormal(out: Float64Array | Float32Array, seed: number, stream: number, mean: number, std: number, offset = 0): void {
+  if (out instanceof Float32Array) native.fillNormalF32(out, seed, stream, mean, std, offset);
+  else native.fillNormal(out, seed, stream, mean, std, offset);
 }
 
 function splitmix32(state: number): () => number {

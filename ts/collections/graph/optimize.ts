@@ -139,26 +139,48 @@ export function topoOrder(graph: Graph): string[] {
   return order;
 }
 
+/** Ops that only take a field or view of their input: free to run wherever the input is. */
+const PICKS = new Set(['collections.pick']);
+
 /**
  * Folds every task with exactly one consumer into that consumer, unless it is
  * requested or protected (persisted, so its stored result must be reused).
+ * Also a task with several outputs picked apart (a data set's `{ X, y }`)
+ * whose picks all feed one task: source, picks and consumer become one task,
+ * so the source's result (a generated chunk) is never stored.
  */
 export function fuse(graph: Graph, outputs: string[], protectedKeys: Set<string>): Graph {
   const users = dependents(graph);
   const keep = new Set([...outputs, ...protectedKeys]);
   const programs = new Map<string, FusedStep[]>();
   const absorbed = new Set<string>();
+  const inlinable = (d: string): boolean => programs.has(d) && !keep.has(d) && graph.get(d)?.op !== FUSED_OP;
   for (const k of topoOrder(graph)) {
     const t = graph.get(k);
     if (!t) continue;
     const steps: FusedStep[] = [];
     // Only linear chains: a task that gathers several private inputs (a
     // tree-reduction step) keeps them as separate, parallel tasks.
-    const privateDeps = [...dependencies(t)].filter((d) => programs.has(d) && !keep.has(d) && (users.get(d) ?? []).length === 1);
+    const privateDeps = [...dependencies(t)].filter((d) => inlinable(d) && (users.get(d) ?? []).length === 1);
     const fusable = new Set(privateDeps.length === 1 ? privateDeps : []);
+    const local = new Map<string, number>();
+    const source = privateDeps.length > 1 ? pickedSource(graph, users, privateDeps, inlinable) : null;
+    if (source !== null) {
+      // the diamond source → picks → this task: the picks cost nothing, so nothing parallel is lost
+      steps.push(...programs.get(source)!);
+      absorbed.add(source);
+      const at = steps.length - 1;
+      for (const d of privateDeps) {
+        const pick = graph.get(d)!;
+        steps.push({ op: pick.op, args: mapRefs(pick.args, (key) => (key === source ? { [LOCAL]: at } : undefined)) as unknown[] });
+        local.set(d, steps.length - 1);
+        absorbed.add(d);
+      }
+    }
     const args = mapRefs(t.args, (dep) => {
+      if (local.has(dep)) return { [LOCAL]: local.get(dep) };
       const prog = programs.get(dep);
-      if (!prog || !fusable.has(dep) || graph.get(dep)?.op === FUSED_OP) return undefined;
+      if (!prog || !fusable.has(dep)) return undefined;
       const offset = steps.length;
       for (const s of prog) steps.push({ op: s.op, args: shiftLocals(s.args, offset) as unknown[] });
       absorbed.add(dep);
@@ -174,6 +196,23 @@ export function fuse(graph: Graph, outputs: string[], protectedKeys: Set<string>
     out.set(k, steps.length === 1 ? t : { ...t, op: FUSED_OP, args: [{ steps }] });
   }
   return out;
+}
+
+/**
+ * The one task that `deps` all pick from, when each dep is a single pick of
+ * it and nothing else uses it; null otherwise.
+ */
+function pickedSource(graph: Graph, users: Map<string, string[]>, deps: string[], inlinable: (k: string) => boolean): string | null {
+  let source: string | null = null;
+  for (const d of deps) {
+    const t = graph.get(d)!;
+    if (!PICKS.has(t.op)) return null;
+    const ins = [...dependencies(t)];
+    if (ins.length !== 1 || (source !== null && ins[0] !== source)) return null;
+    source = ins[0];
+  }
+  if (source === null || !inlinable(source)) return null;
+  return (users.get(source) ?? []).every((u) => deps.includes(u)) ? source : null;
 }
 
 function shiftLocals(v: unknown, by: number): unknown {
