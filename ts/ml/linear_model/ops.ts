@@ -2,6 +2,7 @@
 import { registerOp } from '../../actors/ops.js';
 import { allocShared } from '../../actors/chunk.js';
 import type { ChunkLike } from '../../collections/array/dtype.js';
+import { registerRowPartial } from '../../collections/graph/row-blocks.js';
 import { native } from '../../native.js';
 
 /** The sufficient statistics of (weighted) least squares over some rows: XᵀWX, XᵀWy, Σ w·x, Σ w·y, Σ w. */
@@ -91,4 +92,6 @@ export function linearPredict(x: ChunkLike, coef: ArrayLike<number>, intercept: 
 registerOp('ml.linear.gram', (x: ChunkLike, y: ChunkLike) => gramOfChunk(x, y));
 registerOp('ml.linear.gramWeighted', gramOfChunk);
 registerOp('ml.linear.gramCombine', combineGram);
+// XᵀX etc. of a chunk are the sums of its row blocks': a generated chunk is fitted block by block
+registerRowPartial('ml.linear.gram', 'ml.linear.gramCombine');
 registerOp('ml.linear.predict', linearPredict);
