@@ -67,3 +67,16 @@ test('LinearRegression recovers makeRegression\'s coefficients from data generat
   assertClose(lr.coef_!, coef, 1e-8, 'coef_ vs the generator\'s');
   assert.ok(Math.abs(lr.intercept_!) < 1e-8, `intercept ${lr.intercept_}`);
 });
+
+test('LinearRegression on data generated in the graph (fused with the Gram statistics, in row blocks) equals the in-memory fit', async () => {
+  // 40 000 x (20 + 1) float64 rows per chunk: 6.7 MB, two row blocks of at most 4 MiB each
+  const [XA, yA, coef] = makeRegression({ nSamples: 100_000, nFeatures: 20, nInformative: 8, chunks: 40_000, noise: 2, bias: -3, randomState: 11 });
+  const lazy = await new LinearRegression().fit(XA, yA);
+  const [xs, ys] = await Promise.all([XA.compute(), yA.compute()]);
+  const mem = await new LinearRegression().fit({ data: Float64Array.from(xs.data), shape: xs.shape }, Float64Array.from(ys.data));
+  assertClose(lazy.coef_!, mem.coef_!, 1e-9, 'coef_ vs the in-memory fit');
+  assertClose([lazy.intercept_!], [mem.intercept_!], 1e-9, 'intercept_ vs the in-memory fit');
+  // and near the truth: the standard error of each coefficient is noise/√n ≈ 0.006
+  assertClose(lazy.coef_!, coef, 0.04, 'coef_ vs the generator\'s');
+  assert.ok(Math.abs(lazy.intercept_! + 3) < 0.04, `intercept ${lazy.intercept_}`);
+});
