@@ -27,5 +27,5 @@ export type { Category } from './preprocessing/categories.js';
 export { LabelEncoder, type LabelEncoderParams, type LabelsLike } from './preprocessing/label-encoder.js';
 export { Categorizer, DummyEncoder, type CategorizerParams, type DummyEncoderParams, type FrameInput } from './preprocessing/categorizer.js';
 export { SGDClassifier, SGDRegressor, type SGDClassifierParams, type SGDParams } from './linear_model/sgd.js';
-export { HyperbandSearchCV, SuccessiveHalvingSearchCV, type HyperbandParams, type SuccessiveHalvingParams } from './model_selection/hyperband.js';
+export { HyperbandSearchCV, SuccessiveHalvingSearchCV, type HyperbandParams, type SuccessiveHalvingParams, type HistoryRecord } from './model_selection/hyperband.js';
 export { delayedFit, computeFits, fitMany, DelayedFit, DelayedFitError, type ComputeFitsOptions, type FittedOf, type Fittable } from './delayed.js';

@@ -159,6 +159,7 @@ test('patience and tol: checked at the call as Dask-ML checks them', async () =>
   await assert.rejects(hb({ maxIter: 3, patience: true }).fit(Xz, yz), /HyperbandSearchCV: patience=1 ≤ 1 would always detect a plateau; set patience ≥ 2/);
   await assert.rejects(hb({ patience: 2.5 }).fit(Xz, yz), /HyperbandSearchCV: hyper-parameter patience must be a boolean or an integer ≥ 2, got 2.5/);
   await assert.rejects(hb({ tol: 'x' }).fit(Xz, yz), /hyper-parameter tol must be a number or null/);
+  await assert.rejects(hb({}).fit(Xz, yz, { sampleWeight: new Float64Array(200) }), /HyperbandSearchCV: fit parameters \(sampleWeight\) are not supported yet/);
   await assert.rejects(new SuccessiveHalvingSearchCV(new Curve() as never, { plateau: [1, 2] }, { patience: true, scheduler: 'local' }).fit(Xz, yz), /SuccessiveHalvingSearchCV: hyper-parameter patience must be an integer ≥ 2 or false, got true/);
   let warned: Error | undefined;
   const on = (w: Error) => { warned ??= w; };

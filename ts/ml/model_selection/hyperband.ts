@@ -336,7 +336,10 @@ abstract class BaseIncrementalSearch<P extends HyperbandParams | SuccessiveHalvi
   }
 
   /** Splits the data, runs every bracket (side by side) and keeps the best model. */
-  async fit(X: MatrixLike | ShoalArray | DataFrame, y: unknown): Promise<this> {
+  async fit(X: MatrixLike | ShoalArray | DataFrame, y: unknown, fitParams?: Record<string, unknown>): Promise<this> {
+    if (fitParams !== undefined && fitParams !== null && Object.values(fitParams).some((v) => v !== undefined && v !== null)) {
+      throw new TypeError(`${this.constructor.name}: fit parameters (${Object.keys(fitParams).join(', ')}) are not supported yet (Dask-ML hands them whole to every partial_fit, not per block); train weighted block-wise with Incremental`);
+    }
     this.validate();
     const patience = this.patience();
     const p = this.params;
