@@ -71,7 +71,11 @@ export const suite: Suite = {
       await runPython('runtime_dask.py', [
         '--tasks', String(cfg.tasks), '--runs', String(runs), '--calls', String(cfg.calls),
         '--workers', String(WORKERS), '--threads', String(THREADS_PER_WORKER), '--split-every', String(SPLIT_EVERY),
-      ]),
+      ], {
+        // Dask runs ~450 no-op tasks/s here: 2 cases x runs x 100 000 tasks take
+        // about 4 minutes a run, well past the harness's default 10-minute limit.
+        timeoutMs: Math.max(600_000, 2 * (runs + 1) * cfg.tasks * 5),
+      }),
       'runtime_dask.py',
     );
 
