@@ -151,6 +151,15 @@ export interface GlmSpec {
  */
 export declare function gram(x: F64OrF32, rows: number, cols: number, y?: F64OrF32 | undefined | null): GramResult
 
+/**
+ * Adds the Gram products of a row-major `rows x cols` block into running sums the caller
+ * owns, in place and allocating nothing: the lower triangle (row ≥ column) of `xtx`
+ * (`cols x cols`; `mirrorLower(xtx, cols)` fills the upper once the last block is in),
+ * `xty` (`cols`; untouched when `y` is null) and `colSums` (`cols`). `y` (`rows`, dtype of
+ * `x`) may be null. Returns the block's Σy (0 without `y`).
+ */
+export declare function gramAccumulate(x: F64OrF32, rows: number, cols: number, y: F64OrF32 | undefined | null, xtx: Float64Array, xty: Float64Array, colSums: Float64Array): number
+
 /** The Gram products of a chunk, from one pass over it. */
 export interface GramResult {
   /** XᵀX, `cols x cols`. */
@@ -226,6 +235,9 @@ export declare function mergeSketches(values: Array<Float64Array>, weights: Arra
 
 /** Squared distance of each row to its nearest centre (`rows`). */
 export declare function minSqDistances(x: F64OrF32, rows: number, cols: number, centers: Float64Array, k: number): Float64Array
+
+/** Copies the lower triangle of a row-major `n x n` matrix onto its upper triangle, in place. */
+export declare function mirrorLower(a: Float64Array, n: number): void
 
 /** Newton step −(H + λI)⁻¹·g (λ grown from 0 until H + λI is positive definite). */
 export declare function newtonStep(hessian: Float64Array, grad: Float64Array): Float64Array

@@ -1,7 +1,8 @@
 //! Dense linear algebra bindings. Matrices are row-major; `x`/`a`/`b` accept Float64Array
 //! or Float32Array (read in place), results are new Float64Arrays.
 
-use crate::errors::{check, dtype_mismatch, F64OrF32};
+use crate::errors::{check, dtype_mismatch, to_js, F64OrF32};
+use shoal_kernels::KernelError;
 use crate::with_slice;
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -53,6 +54,50 @@ pub fn gram(env: Env, x: F64OrF32, rows: u32, cols: u32, y: Option<F64OrF32>) ->
     };
     let g = check(&env, g)?;
     Ok(GramResult { xtx: g.xtx.into(), xty: g.xty.into(), col_sums: g.col_sums.into(), y_sum: g.y_sum })
+}
+
+/// Adds the Gram products of a row-major `rows x cols` block into running sums the caller
+/// owns, in place and allocating nothing: the lower triangle (row ≥ column) of `xtx`
+/// (`cols x cols`; `mirrorLower(xtx, cols)` fills the upper once the last block is in),
+/// `xty` (`cols`; untouched when `y` is null) and `colSums` (`cols`). `y` (`rows`, dtype of
+/// `x`) may be null. Returns the block's Σy (0 without `y`).
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn gram_accumulate(
+    env: Env,
+    x: F64OrF32,
+    rows: u32,
+    cols: u32,
+    y: Option<F64OrF32>,
+    mut xtx: Float64Array,
+    mut xty: Float64Array,
+    mut col_sums: Float64Array,
+) -> Result<f64> {
+    let (r, c) = (rows as usize, cols as usize);
+    // three `&mut` views of one buffer would alias: refuse overlapping sums
+    let spans = [("xtx", xtx.as_ptr_range()), ("xty", xty.as_ptr_range()), ("colSums", col_sums.as_ptr_range())];
+    for (i, (a, ra)) in spans.iter().enumerate() {
+        for (b, rb) in &spans[i + 1..] {
+            if !ra.is_empty() && !rb.is_empty() && ra.start < rb.end && rb.start < ra.end {
+                return Err(to_js(&env, KernelError::Value(format!("{b}: overlaps {a}; the running sums must be separate arrays"))));
+            }
+        }
+    }
+    let (g, v, s) = unsafe { (xtx.as_mut(), xty.as_mut(), col_sums.as_mut()) };
+    let y_sum = match (&x, &y) {
+        (Either::A(x), None) => k::gram_accumulate::<f64>(x, None, r, c, g, v, s),
+        (Either::B(x), None) => k::gram_accumulate::<f32>(x, None, r, c, g, v, s),
+        (Either::A(x), Some(Either::A(y))) => k::gram_accumulate::<f64>(x, Some(y), r, c, g, v, s),
+        (Either::B(x), Some(Either::B(y))) => k::gram_accumulate::<f32>(x, Some(y), r, c, g, v, s),
+        _ => return Err(dtype_mismatch(&env, "y", "x")),
+    };
+    check(&env, y_sum)
+}
+
+/// Copies the lower triangle of a row-major `n x n` matrix onto its upper triangle, in place.
+#[napi]
+pub fn mirror_lower(env: Env, mut a: Float64Array, n: u32) -> Result<()> {
+    check(&env, k::mirror_lower(unsafe { a.as_mut() }, n as usize))
 }
 
 /// Lower Cholesky factor L (`n x n`) of a symmetric positive definite `a`; RangeError with code

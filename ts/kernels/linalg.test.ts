@@ -19,6 +19,34 @@ test('gram gives XᵀX, Xᵀy and column sums equal to NumPy, also from a Shared
   assertClose(native.columnSums(x, L.rows, L.cols), L.colSums, 1e-12, 'columnSums');
 });
 
+test('gramAccumulate adds blocks of rows into the caller\'s arrays in place (lower triangle), and mirrorLower makes the Gram result', () => {
+  const [xtx, xty, colSums] = [new Float64Array(L.cols * L.cols), new Float64Array(L.cols), new Float64Array(L.cols)];
+  let ySum = 0;
+  for (const [a, b] of [[0, 7], [7, 8], [8, 8], [8, L.rows]]) {
+    ySum += native.gramAccumulate(x.subarray(a * L.cols, b * L.cols), b - a, L.cols, y.subarray(a, b), xtx, xty, colSums);
+  }
+  for (let i = 0; i < L.cols; i++) for (let j = i + 1; j < L.cols; j++) assert.equal(xtx[i * L.cols + j], 0, `upper cell (${i}, ${j}) untouched`);
+  native.mirrorLower(xtx, L.cols);
+  assertClose(xtx, L.xtx, 1e-12, 'xtx');
+  assertClose(xty, L.xty, 1e-12, 'xty');
+  assertClose(colSums, L.colSums, 1e-12, 'colSums');
+  assert.ok(Math.abs(ySum - y.reduce((s, v) => s + v, 0)) < 1e-9);
+  // f32 rows, no y: xty untouched; sums in SharedArrayBuffers
+  const shared = (n: number) => new Float64Array(new SharedArrayBuffer(8 * n));
+  const [g2, s2, untouched] = [shared(L.cols * L.cols), shared(L.cols), new Float64Array([5])];
+  assert.equal(native.gramAccumulate(new Float32Array(x), L.rows, L.cols, null, g2, untouched, s2), 0);
+  native.mirrorLower(g2, L.cols);
+  assertClose(g2, L.xtx, 1e-5, 'xtx (f32)');
+  assert.deepEqual(Array.from(untouched), [5]);
+  // mistakes name the argument; overlapping sums are refused
+  assert.throws(() => native.gramAccumulate(x, L.rows, L.cols, y, new Float64Array(3), xty, colSums), { name: 'RangeError', message: /^xtx: expected cols\*cols = 5\*5 = 25 values, got 3/ });
+  assert.throws(() => native.gramAccumulate(x, L.rows, L.cols, y, xtx, new Float64Array(2), colSums), { name: 'RangeError', message: /^xty: expected cols = 5 values, got 2/ });
+  assert.throws(() => native.gramAccumulate(x, L.rows, L.cols, new Float32Array(L.rows), xtx, xty, colSums), { name: 'TypeError', message: /^y: expected the same dtype as x/ });
+  const big = new Float64Array(L.cols * L.cols + L.cols);
+  assert.throws(() => native.gramAccumulate(x, L.rows, L.cols, y, big.subarray(0, 25), big.subarray(20, 25), colSums), { name: 'TypeError', message: /^xty: overlaps xtx/ });
+  assert.throws(() => native.mirrorLower(xtx, L.cols + 1), { name: 'RangeError', message: /^a: expected n\*n/ });
+});
+
 test('gemm of Xᵀ and X equals the Gram matrix', () => {
   const xt = new Float64Array(L.rows * L.cols);
   for (let i = 0; i < L.rows; i++) for (let j = 0; j < L.cols; j++) xt[j * L.rows + i] = x[i * L.cols + j]!;

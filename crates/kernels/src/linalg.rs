@@ -97,25 +97,92 @@ pub struct Gram {
     pub y_sum: f64,
 }
 
-/// XᵀX, Xᵀy and the column sums of a row-major `rows x cols` chunk in one pass.
-///
-/// On x86-64 with AVX2 and FMA (checked at run time) rows are taken in panels of
-/// [`PANEL`] rows, transposed into column vectors (L2-resident), and the upper triangle of
-/// XᵀX is accumulated by a 4x2 register-blocked FMA micro-kernel over those vectors;
-/// elsewhere a portable loop takes four rows at a time. Both read the chunk once.
+/// XᵀX, Xᵀy and the column sums of a row-major `rows x cols` chunk in one pass: fresh
+/// zeroed sums, one [`gram_accumulate`], and the upper triangle mirrored from the lower.
 pub fn gram<T: Element>(x: &[T], y: Option<&[T]>, rows: usize, cols: usize) -> Result<Gram> {
+    let mut xtx = vec![0.0; cols * cols];
+    let mut xty = vec![0.0; if y.is_some() { cols } else { 0 }];
+    let mut col_sums = vec![0.0; cols];
+    let y_sum = gram_accumulate(x, y, rows, cols, &mut xtx, &mut xty, &mut col_sums)?;
+    mirror_lower(&mut xtx, cols)?;
+    Ok(Gram { xtx, xty, col_sums, y_sum })
+}
+
+/// Adds the Gram products of a row-major `rows x cols` block into the caller's running
+/// sums, in one pass over the block, and returns the block's Σy (0 without `y`).
+///
+/// This is the kernel a chunk made in row blocks calls once per block (`gram` is one call
+/// of it on fresh sums): it allocates nothing (its transpose panel is kept per thread), so
+/// blocks small enough to stay in L2 between being generated and being read pay no fixed
+/// cost per call beyond one pass over the `cols x cols` sums.
+///
+/// - `xtx` (`cols x cols`, row-major): only its **lower triangle** (row ≥ column) is added
+///   to; the strict upper triangle is neither read nor written. [`mirror_lower`] fills it
+///   once the last block is in.
+/// - `xty` (`cols`): Xᵀy is added to it when `y` is given; it is untouched (any length)
+///   without `y`.
+/// - `col_sums` (`cols`): the column sums of X are added to it.
+///
+/// On x86-64 with AVX2 and FMA (checked at run time) rows are taken in panels of [`PANEL`]
+/// rows, transposed into column vectors (L1/L2-resident), and each 4x3 block of the lower
+/// triangle is accumulated by a register-blocked FMA micro-kernel over those vectors; its
+/// four lanes are summed at the end of each panel and added straight into `xtx` (a row of
+/// the lower triangle holds four consecutive columns of a block), so no lane-wise copy of
+/// XᵀX exists. Elsewhere a portable loop takes four rows at a time.
+pub fn gram_accumulate<T: Element>(
+    x: &[T],
+    y: Option<&[T]>,
+    rows: usize,
+    cols: usize,
+    xtx: &mut [f64],
+    xty: &mut [f64],
+    col_sums: &mut [f64],
+) -> Result<f64> {
     check_len("x", x.len(), rows * cols, &format!("rows*cols = {rows}*{cols}"))?;
+    check_len("xtx", xtx.len(), cols * cols, &format!("cols*cols = {cols}*{cols}"))?;
+    check_len("colSums", col_sums.len(), cols, "cols")?;
     if let Some(y) = y {
         check_len("y", y.len(), rows, "rows")?;
+        check_len("xty", xty.len(), cols, "cols")?;
     }
     #[cfg(target_arch = "x86_64")]
     {
         if cols >= 4 && std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-            // SAFETY: the CPU supports AVX2 and FMA (checked just above).
-            return Ok(unsafe { gram_panels_avx2(x, y, rows, cols) });
+            // SAFETY: the CPU supports AVX2 and FMA (checked just above); lengths checked above.
+            return Ok(with_scratch(cols.div_ceil(4) * 4 * PANEL, |pt| unsafe { gram_panels_avx2(x, y, rows, cols, xtx, xty, col_sums, pt) }));
         }
     }
-    Ok(gram_portable(x, y, rows, cols))
+    Ok(with_scratch(4 * cols, |buf| gram_portable(x, y, rows, cols, xtx, xty, col_sums, buf)))
+}
+
+/// Copies the lower triangle of a row-major `n x n` matrix onto its upper triangle.
+pub fn mirror_lower(a: &mut [f64], n: usize) -> Result<()> {
+    check_len("a", a.len(), n * n, &format!("n*n = {n}*{n}"))?;
+    for i in 0..n {
+        for j in i + 1..n {
+            a[i * n + j] = a[j * n + i];
+        }
+    }
+    Ok(())
+}
+
+thread_local! {
+    /// The Gram kernels' transpose panel, kept from call to call on each thread.
+    static SCRATCH: std::cell::RefCell<Vec<f64>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` on this thread's scratch of at least `len` values (contents unspecified).
+fn with_scratch<R>(len: usize, f: impl FnOnce(&mut [f64]) -> R) -> R {
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut v) => {
+            if v.len() < len {
+                v.resize(len, 0.0);
+            }
+            f(&mut v[..len])
+        }
+        // only reachable if f re-entered a Gram kernel
+        Err(_) => f(&mut vec![0.0; len]),
+    })
 }
 
 /// Rows per panel of the AVX2 Gram path, tuned by bench/kernels.ts on 1e6 x 100: a column of
@@ -123,23 +190,44 @@ pub fn gram<T: Element>(x: &[T], y: Option<&[T]>, rows: usize, cols: usize) -> R
 /// columns (75 KiB) stays in L2 while each 4x3 block's 7 columns (5 KiB) sit in L1.
 pub const PANEL: usize = 96;
 
+/// [Σa, Σb, Σc, Σd] of the lanes of four vectors.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn gram_panels_avx2<T: Element>(x: &[T], y: Option<&[T]>, rows: usize, cols: usize) -> Gram {
+#[inline]
+unsafe fn hsum4(a: std::arch::x86_64::__m256d, b: std::arch::x86_64::__m256d, c: std::arch::x86_64::__m256d, d: std::arch::x86_64::__m256d) -> std::arch::x86_64::__m256d {
+    use std::arch::x86_64::*;
+    let ab = _mm256_hadd_pd(a, b); // [a0+a1, b0+b1, a2+a3, b2+b3]
+    let cd = _mm256_hadd_pd(c, d); // [c0+c1, d0+d1, c2+c3, d2+d3]
+    let lo = _mm256_blend_pd::<0b1100>(ab, cd); // [a01, b01, c23, d23]
+    let hi = _mm256_permute2f128_pd::<0x21>(ab, cd); // [a23, b23, c01, d01]
+    _mm256_add_pd(lo, hi)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn gram_panels_avx2<T: Element>(
+    x: &[T],
+    y: Option<&[T]>,
+    rows: usize,
+    cols: usize,
+    xtx: &mut [f64],
+    xty: &mut [f64],
+    sums: &mut [f64],
+    pt: &mut [f64],
+) -> f64 {
     use std::arch::x86_64::*;
     let p = cols;
-    let pp = (p + 3) / 4 * 4; // columns padded to the 4-wide i-block with zero columns
-    let mut g4 = vec![0.0f64; pp * pp * 4];
-    let mut pt = vec![0.0f64; pp * PANEL]; // column-major panel: column i at pt[i*PANEL..]
-    let mut yp = vec![0.0f64; PANEL];
-    let mut xty = vec![0.0f64; if y.is_some() { p } else { 0 }];
-    let mut sums = vec![0.0f64; p];
+    let pp = p.div_ceil(4) * 4; // columns padded to the 4-wide i-block with zero columns
+    // pt: column-major panel, column i at pt[i*PANEL..]; the padding columns stay zero
+    pt[p * PANEL..].fill(0.0);
+    let mut yp = [0.0f64; PANEL];
     let mut y_sum = 0.0;
     let mut r0 = 0;
     while r0 < rows {
         let take = (rows - r0).min(PANEL);
         if take < PANEL {
-            pt.fill(0.0);
+            pt[..p * PANEL].fill(0.0);
             yp.fill(0.0);
         }
         for t in 0..take {
@@ -161,6 +249,7 @@ unsafe fn gram_panels_avx2<T: Element>(x: &[T], y: Option<&[T]>, rows: usize, co
             }
         }
         let base = pt.as_ptr();
+        let out = xtx.as_mut_ptr();
         let mut ib = 0;
         while ib < pp {
             let mut jb = ib;
@@ -198,11 +287,24 @@ unsafe fn gram_panels_avx2<T: Element>(x: &[T], y: Option<&[T]>, rows: usize, co
                     acc[3][2] = _mm256_fmadd_pd(v3, b2, acc[3][2]);
                     t += 4;
                 }
-                // Lane-wise accumulation across panels; lanes are summed once at the end.
-                for a in 0..4 {
-                    for b in 0..jn {
-                        let cell = g4.as_mut_ptr().add(((ib + a) * pp + jb + b) * 4);
-                        _mm256_storeu_pd(cell, _mm256_add_pd(_mm256_loadu_pd(cell), acc[a][b]));
+                // Column j = jb+b of the block against columns ib..ib+4: summed over the lanes,
+                // they are four consecutive cells of row j of the lower triangle.
+                for b in 0..jn {
+                    let j = jb + b;
+                    if j >= p {
+                        break;
+                    }
+                    let s = hsum4(acc[0][b], acc[1][b], acc[2][b], acc[3][b]);
+                    let cell = out.add(j * p + ib);
+                    if ib + 3 <= j && ib + 4 <= p {
+                        _mm256_storeu_pd(cell, _mm256_add_pd(_mm256_loadu_pd(cell), s));
+                    } else {
+                        // near the diagonal or the last columns: only cells with column ≤ j, < p
+                        let mut lanes = [0.0f64; 4];
+                        _mm256_storeu_pd(lanes.as_mut_ptr(), s);
+                        for (a, v) in lanes.iter().enumerate().take((j + 1).min(p) - ib) {
+                            *cell.add(a) += v;
+                        }
                     }
                 }
                 jb += 3;
@@ -211,17 +313,7 @@ unsafe fn gram_panels_avx2<T: Element>(x: &[T], y: Option<&[T]>, rows: usize, co
         }
         r0 += take;
     }
-    // Entries with j >= i-block start are exact; mirror the upper triangle (i <= j).
-    let mut xtx = vec![0.0f64; p * p];
-    for i in 0..p {
-        for j in i..p {
-            let l = &g4[(i * pp + j) * 4..(i * pp + j) * 4 + 4];
-            let v = (l[0] + l[1]) + (l[2] + l[3]);
-            xtx[i * p + j] = v;
-            xtx[j * p + i] = v;
-        }
-    }
-    Gram { xtx, xty, col_sums: sums, y_sum }
+    y_sum
 }
 
 #[inline(always)]
@@ -229,13 +321,19 @@ fn dot_f64(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-fn gram_portable<T: Element>(x: &[T], y: Option<&[T]>, rows: usize, cols: usize) -> Gram {
+#[allow(clippy::too_many_arguments)]
+fn gram_portable<T: Element>(
+    x: &[T],
+    y: Option<&[T]>,
+    rows: usize,
+    cols: usize,
+    g: &mut [f64],
+    xty: &mut [f64],
+    sums: &mut [f64],
+    buf: &mut [f64],
+) -> f64 {
     let p = cols;
-    let mut g = vec![0.0f64; p * p];
-    let mut xty = vec![0.0f64; if y.is_some() { p } else { 0 }];
-    let mut sums = vec![0.0f64; p];
     let mut y_sum = 0.0;
-    let mut buf = vec![0.0f64; 4 * p];
     let mut r = 0;
     while r < rows {
         let take = (rows - r).min(4);
@@ -252,11 +350,12 @@ fn gram_portable<T: Element>(x: &[T], y: Option<&[T]>, rows: usize, cols: usize)
         let (r0, rest) = buf.split_at(p);
         let (r1, rest) = rest.split_at(p);
         let (r2, r3) = rest.split_at(p);
-        for i in 0..p {
-            let (a0, a1, a2, a3) = (r0[i], r1[i], r2[i], r3[i]);
-            sums[i] += a0 + a1 + a2 + a3;
-            let gi = &mut g[i * p + i..(i + 1) * p];
-            for ((((gv, &b0), &b1), &b2), &b3) in gi.iter_mut().zip(&r0[i..]).zip(&r1[i..]).zip(&r2[i..]).zip(&r3[i..]) {
+        // row j of the lower triangle: columns 0..=j
+        for j in 0..p {
+            let (b0, b1, b2, b3) = (r0[j], r1[j], r2[j], r3[j]);
+            sums[j] += b0 + b1 + b2 + b3;
+            let gj = &mut g[j * p..j * p + j + 1];
+            for ((((gv, &a0), &a1), &a2), &a3) in gj.iter_mut().zip(r0).zip(r1).zip(r2).zip(r3) {
                 *gv += a0 * b0 + a1 * b1 + a2 * b2 + a3 * b3;
             }
         }
@@ -271,12 +370,7 @@ fn gram_portable<T: Element>(x: &[T], y: Option<&[T]>, rows: usize, cols: usize)
         }
         r += take;
     }
-    for i in 0..p {
-        for j in 0..i {
-            g[i * p + j] = g[j * p + i];
-        }
-    }
-    Gram { xtx: g, xty, col_sums: sums, y_sum }
+    y_sum
 }
 
 /// Lower-triangular Cholesky factor L (row-major n x n, zeros above) with A = L Lᵀ.
@@ -596,12 +690,104 @@ mod tests {
             let x = randn(rows * cols, 300 + rows as u64);
             let y = randn(rows, 400);
             let a = gram(&x, Some(&y), rows, cols).unwrap();
-            let b = gram_portable(&x, Some(&y), rows, cols);
+            let b = portable(&x, Some(&y), rows, cols);
             assert!(close(&a.xtx, &b.xtx, 1e-11) && close(&a.xty, &b.xty, 1e-11), "{rows}x{cols}");
             assert!(close(&a.col_sums, &b.col_sums, 1e-11) && (a.y_sum - b.y_sum).abs() < 1e-9);
             let xt = transpose(&x, rows, cols);
             assert!(close(&a.xtx, &naive_matmul(&xt, &x, cols, rows, cols), 1e-11));
         }
+    }
+
+    /// The portable path on fresh sums, as `gram` returns them.
+    fn portable(x: &[f64], y: Option<&[f64]>, rows: usize, cols: usize) -> Gram {
+        let (mut xtx, mut xty, mut col_sums) = (vec![0.0; cols * cols], vec![0.0; cols], vec![0.0; cols]);
+        let y_sum = gram_portable(x, y, rows, cols, &mut xtx, &mut xty, &mut col_sums, &mut vec![0.0; 4 * cols]);
+        mirror_lower(&mut xtx, cols).unwrap();
+        Gram { xtx, xty: if y.is_some() { xty } else { Vec::new() }, col_sums, y_sum }
+    }
+
+    /// `gram_accumulate` over `x` split at `cuts` (row indices), on sums that start at `start`.
+    fn accumulate_in_blocks(x: &[f64], y: &[f64], cols: usize, cuts: &[usize], start: f64) -> Gram {
+        let rows = y.len();
+        let (mut xtx, mut xty, mut col_sums) = (vec![start; cols * cols], vec![start; cols], vec![start; cols]);
+        let mut y_sum = start;
+        let mut bounds = vec![0];
+        bounds.extend(cuts.iter().filter(|&&c| c <= rows));
+        bounds.push(rows);
+        for w in bounds.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            y_sum += gram_accumulate(&x[a * cols..b * cols], Some(&y[a..b]), b - a, cols, &mut xtx, &mut xty, &mut col_sums).unwrap();
+        }
+        Gram { xtx, xty, col_sums, y_sum }
+    }
+
+    #[test]
+    fn gram_accumulate_once_on_zeros_is_gram() {
+        for &(rows, cols) in &[(1, 1), (5, 3), (PANEL + 3, 5), (2 * PANEL + 17, 8), (300, 13), (PANEL - 1, 4), (250, 100)] {
+            let x = randn(rows * cols, 500 + rows as u64);
+            let y = randn(rows, 600 + cols as u64);
+            let g = gram(&x, Some(&y), rows, cols).unwrap();
+            let mut a = accumulate_in_blocks(&x, &y, cols, &[], 0.0);
+            // only the lower triangle is written: the upper stays as it was (0)
+            for i in 0..cols {
+                for j in i + 1..cols {
+                    assert_eq!(a.xtx[i * cols + j], 0.0, "{rows}x{cols}: upper cell ({i}, {j}) written");
+                }
+            }
+            mirror_lower(&mut a.xtx, cols).unwrap();
+            assert_eq!(a, g, "{rows}x{cols}");
+            // without y: xty untouched whatever its length, Σy = 0
+            let (mut xtx, mut col_sums) = (vec![0.0; cols * cols], vec![0.0; cols]);
+            let mut untouched = vec![7.0; 2];
+            assert_eq!(gram_accumulate(&x, None, rows, cols, &mut xtx, &mut untouched, &mut col_sums).unwrap(), 0.0);
+            mirror_lower(&mut xtx, cols).unwrap();
+            assert_eq!((xtx, col_sums, untouched), (g.xtx.clone(), g.col_sums.clone(), vec![7.0; 2]));
+        }
+    }
+
+    #[test]
+    fn gram_accumulate_over_blocks_equals_one_call_on_the_stacked_rows() {
+        let ends = |r: usize| [vec![], vec![1], vec![PANEL], vec![PANEL, 2 * PANEL], vec![7, 8, 150, 151, r - 1], vec![r / 3, 2 * r / 3]];
+        for &(rows, cols) in &[(3 * PANEL + 5, 100), (400, 7), (333, 4), (97, 3), (500, 1)] {
+            let x = randn(rows * cols, 700 + cols as u64);
+            let y = randn(rows, 800);
+            let whole = gram(&x, Some(&y), rows, cols).unwrap();
+            for cuts in ends(rows) {
+                let mut g = accumulate_in_blocks(&x, &y, cols, &cuts, 0.0);
+                mirror_lower(&mut g.xtx, cols).unwrap();
+                assert!(close(&g.xtx, &whole.xtx, 1e-12) && close(&g.xty, &whole.xty, 1e-12), "{rows}x{cols} cut at {cuts:?}");
+                assert!(close(&g.col_sums, &whole.col_sums, 1e-12) && (g.y_sum - whole.y_sum).abs() < 1e-10);
+                // sums that do not start at zero are added to, not overwritten
+                let mut s = accumulate_in_blocks(&x, &y, cols, &cuts, 1.5);
+                mirror_lower(&mut s.xtx, cols).unwrap();
+                let plus = |v: &[f64]| v.iter().map(|a| a + 1.5).collect::<Vec<_>>();
+                assert!(close(&s.xtx, &plus(&whole.xtx), 1e-12) && close(&s.xty, &plus(&whole.xty), 1e-12));
+                assert!(close(&s.col_sums, &plus(&whole.col_sums), 1e-12) && (s.y_sum - whole.y_sum - 1.5).abs() < 1e-10);
+            }
+            // blocks cut at panel boundaries sum in the same order as one call: bit-identical
+            let mut g = accumulate_in_blocks(&x, &y, cols, &[PANEL, 2 * PANEL], 0.0);
+            mirror_lower(&mut g.xtx, cols).unwrap();
+            if cols >= 4 {
+                assert_eq!(g.xtx, whole.xtx, "{rows}x{cols}");
+            }
+            // the portable path accumulates the same way
+            let p = portable(&x, Some(&y), rows, cols);
+            assert!(close(&p.xtx, &whole.xtx, 1e-11) && close(&p.xty, &whole.xty, 1e-11) && close(&p.col_sums, &whole.col_sums, 1e-11));
+        }
+    }
+
+    #[test]
+    fn gram_accumulate_checks_the_callers_buffers() {
+        let x = randn(20, 1);
+        let y = randn(5, 2);
+        let (mut xtx, mut xty, mut sums) = (vec![0.0; 16], vec![0.0; 4], vec![0.0; 4]);
+        let err = gram_accumulate(&x, Some(&y), 5, 4, &mut vec![0.0; 15], &mut xty, &mut sums).unwrap_err();
+        assert!(err.to_string().starts_with("xtx: expected cols*cols"), "{err}");
+        let err = gram_accumulate(&x, Some(&y), 5, 4, &mut xtx, &mut vec![0.0; 3], &mut sums).unwrap_err();
+        assert!(err.to_string().starts_with("xty: expected cols"), "{err}");
+        let err = gram_accumulate(&x, Some(&y), 5, 4, &mut xtx, &mut xty, &mut vec![0.0; 5]).unwrap_err();
+        assert!(err.to_string().starts_with("colSums: expected cols"), "{err}");
+        assert_eq!(xtx, vec![0.0; 16]);
     }
 
     #[test]

@@ -37,6 +37,20 @@ registerOp('test.xy.partial', (x: ChunkLike, y: ChunkLike): XY => {
 });
 registerOp('test.xy.combine', (parts: XY[]): XY => ({ xy: parts.map((q) => q.xy).reduce((a, b) => a.map((v, j) => v + b[j])), n: parts.reduce((a, q) => a + q.n, 0) }));
 registerRowPartial('test.xy.partial', 'test.xy.combine');
+// the same partial, summed block by block into one running XY by an accumulator
+registerOp('test.xyAcc.partial', (x: ChunkLike, y: ChunkLike): XY => getOp('test.xy.partial')(x, y) as XY);
+let accumulatorBlocks = 0;
+registerRowPartial<XY>('test.xyAcc.partial', 'test.xy.combine', {
+  add: (acc, x: ChunkLike, y: ChunkLike) => {
+    accumulatorBlocks++;
+    const part = getOp('test.xy.partial')(x, y) as XY;
+    if (acc === undefined) return part;
+    part.xy.forEach((v, j) => { acc.xy[j] += v; });
+    acc.n += part.n;
+    return acc;
+  },
+  finish: (acc) => ({ ...acc, finished: true }),
+});
 
 test('rows [start, end) of a regression chunk are those rows of the whole chunk', () => {
   const spec = { seed: 4, stream: 2, rows: 1000, nFeatures: 7, coef: Float64Array.from({ length: 14 }, (_, i) => i - 3), nTargets: 2, bias: 1.5, noise: 0.3 };
@@ -78,6 +92,27 @@ test('a data set\'s X and y picked into one task fuse with their generator, and 
     const [got] = (await evaluate(opt, ['xy'])) as XY[];
     assert.equal(got.n, 2_500);
     got.xy.forEach((v, j) => assert.ok(Math.abs(v - want.xy[j]) < 1e-9 * Math.abs(want.xy[j]), `column ${j}: ${v} vs ${want.xy[j]}`));
+  } finally {
+    setRowBlockBytes(old);
+  }
+});
+
+test('a partial registered with an accumulator sums the row blocks into it and finishes once', async () => {
+  const [X, y] = makeRegression({ nSamples: 2_500, nFeatures: 6, chunks: 1_000, noise: 1, randomState: 6 });
+  const tasks = new Map<string, TaskSpec>();
+  const parts = X.keys.map((k, i) => { const key = `xya-${i}`; tasks.set(key, { op: 'test.xyAcc.partial', args: [ref(k), ref(y.keys[i])] }); return key; });
+  tasks.set('xya', { op: 'test.xy.combine', args: [parts.map((k) => ref(k))] });
+  const g = flatten(withLayer([mergeLayers(X.layers, y.layers)], 'xya', tasks));
+  const opt = optimize(g, parts);
+  const [want] = (await evaluate(g, ['xya'])) as XY[];
+  const old = setRowBlockBytes(64 * 7 * 8);
+  try {
+    accumulatorBlocks = 0;
+    const got = (await evaluate(opt, parts)) as (XY & { finished?: boolean })[];
+    assert.equal(accumulatorBlocks, 16 + 16 + 8, 'one add per block of 64 rows');
+    assert.deepEqual(got.map((p) => [p.n, p.finished]), [[1_000, true], [1_000, true], [500, true]]);
+    const sum = got.map((p) => p.xy).reduce((a, b) => a.map((v, j) => v + b[j]));
+    sum.forEach((v, j) => assert.ok(Math.abs(v - want.xy[j]) < 1e-9 * Math.abs(want.xy[j]), `column ${j}: ${v} vs ${want.xy[j]}`));
   } finally {
     setRowBlockBytes(old);
   }

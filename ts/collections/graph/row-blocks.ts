@@ -25,8 +25,20 @@ export interface RowSource<S = never> {
   block(spec: S, start: number, end: number, scratch: Record<string, unknown>): unknown;
 }
 
+/**
+ * A partial that adds each block into running sums it keeps, instead of making
+ * a partial per block and combining pairs: no allocation per block, so blocks
+ * small enough to stay in L2 pay no fixed cost per block.
+ */
+export interface RowAccumulator<A = unknown> {
+  /** adds the op's partial over one block (its arguments `args`) into `acc`, undefined before the first block; returns the running state */
+  add(acc: A | undefined, ...args: never[]): A;
+  /** the op's result over all the blocks added (called once, after the last) */
+  finish(acc: A): unknown;
+}
+
 const sources = new Map<string, RowSource<unknown>>();
-const partials = new Map<string, string>();
+const partials = new Map<string, { combineOp: string; accumulator?: RowAccumulator }>();
 
 /** Declares that `op(spec)`'s rows can be made a block at a time. */
 export function registerRowSource<S>(op: string, source: RowSource<S>): void {
@@ -35,10 +47,11 @@ export function registerRowSource<S>(op: string, source: RowSource<S>): void {
 
 /**
  * Declares that `op(chunk, ...)` over a chunk equals `combineOp([op(rows a), op(rows b), …])`
- * over any split of its rows into consecutive blocks.
+ * over any split of its rows into consecutive blocks; with `accumulator`, the blocks are
+ * added into running sums by it instead (its result must equal the combined one).
  */
-export function registerRowPartial(op: string, combineOp: string): void {
-  partials.set(op, combineOp);
+export function registerRowPartial<A>(op: string, combineOp: string, accumulator?: RowAccumulator<A>): void {
+  partials.set(op, { combineOp, accumulator: accumulator as RowAccumulator | undefined });
 }
 
 /**
@@ -69,11 +82,11 @@ function isLiteral(v: unknown): boolean {
 }
 
 /** The source and combine op when `steps` can run in row blocks; null otherwise. */
-export function rowBlockPlan(steps: FusedStep[]): { source: RowSource<unknown>; combineOp: string; rows: number; blockRows: number } | null {
+export function rowBlockPlan(steps: FusedStep[]): { source: RowSource<unknown>; combineOp: string; accumulator?: RowAccumulator; rows: number; blockRows: number } | null {
   if (steps.length < 2) return null;
   const source = sources.get(steps[0].op);
-  const combineOp = partials.get(steps[steps.length - 1].op);
-  if (!source || !combineOp || steps[0].args.length !== 1) return null;
+  const partial = partials.get(steps[steps.length - 1].op);
+  if (!source || !partial || steps[0].args.length !== 1) return null;
   for (let i = 1; i < steps.length; i++) {
     if (i < steps.length - 1 && steps[i].op !== 'collections.pick') return null;
     if (!steps[i].args.every((a) => isLocal(a) || isLiteral(a))) return null;
@@ -81,20 +94,28 @@ export function rowBlockPlan(steps: FusedStep[]): { source: RowSource<unknown>; 
   const spec = steps[0].args[0];
   const rows = source.rows(spec);
   const blockRows = Math.max(1, Math.floor(ROW_BLOCK_BYTES / Math.max(1, source.bytesPerRow(spec))));
-  return rows > blockRows ? { source, combineOp, rows, blockRows } : null;
+  return rows > blockRows ? { source, combineOp: partial.combineOp, accumulator: partial.accumulator, rows, blockRows } : null;
 }
 
 /** Runs `steps` over blocks of `plan.blockRows` rows and combines the partials as they come. */
 export async function runInRowBlocks(steps: FusedStep[], plan: NonNullable<ReturnType<typeof rowBlockPlan>>): Promise<unknown> {
   const scratch: Record<string, unknown> = {};
   const combine = getOp(plan.combineOp);
+  const middle = steps.slice(1, -1).map((step) => ({ fn: getOp(step.op), args: step.args }));
+  const last = steps[steps.length - 1];
+  const partial = getOp(last.op);
+  const { accumulator } = plan;
   let acc: unknown;
   for (let start = 0; start < plan.rows; start += plan.blockRows) {
     const end = Math.min(plan.rows, start + plan.blockRows);
     const results: unknown[] = [plan.source.block(steps[0].args[0], start, end, scratch)];
-    for (const step of steps.slice(1)) results.push(await getOp(step.op)(...(resolveLocals(step.args, results) as unknown[])));
-    const part = results[results.length - 1];
-    acc = start === 0 ? part : await combine([acc, part]);
+    for (const step of middle) results.push(await step.fn(...(resolveLocals(step.args, results) as unknown[])));
+    const args = resolveLocals(last.args, results) as never[];
+    if (accumulator) acc = accumulator.add(start === 0 ? undefined : acc, ...args);
+    else {
+      const part = await partial(...args);
+      acc = start === 0 ? part : await combine([acc, part]);
+    }
   }
-  return acc;
+  return accumulator ? accumulator.finish(acc) : acc;
 }

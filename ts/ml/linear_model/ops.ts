@@ -27,17 +27,13 @@ function asFloat(data: ChunkLike['data']): Float64Array | Float32Array {
  * XᵀWy; the weighted sums Σ w·x, Σ w·y, Σ w are a second, cheap pass here.
  */
 export function gramOfChunk(x: ChunkLike, y: ChunkLike, w?: ChunkLike): GramStats {
+  if (w === undefined) return finishGram(addGramOfRows(undefined, x, y));
   const rows = x.shape[0];
   const cols = x.shape.length === 2 ? x.shape[1] : 1;
   if (y.shape[0] !== rows) throw new RangeError(`y: chunk has ${y.shape[0]} rows, X's chunk has ${rows}: X and y must be chunked alike`);
-  if (w !== undefined && w.shape[0] !== rows) throw new RangeError(`sampleWeight: chunk has ${w.shape[0]} rows, X's chunk has ${rows}: X and sampleWeight must be chunked alike`);
+  if (w.shape[0] !== rows) throw new RangeError(`sampleWeight: chunk has ${w.shape[0]} rows, X's chunk has ${rows}: X and sampleWeight must be chunked alike`);
   let xd = asFloat(x.data);
-  // the kernel wants y in X's dtype
-  let yd = xd instanceof Float32Array ? Float32Array.from(y.data) : y.data instanceof Float64Array ? y.data : Float64Array.from(y.data);
-  if (w === undefined) {
-    const g = native.gram(xd, rows, cols, yd);
-    return { xtx: g.xtx, xty: g.xty, colSums: g.colSums, ySum: g.ySum, n: rows, rows };
-  }
+  let yd = yInDtypeOf(xd, y);
   const colSums = new Float64Array(cols);
   let ySum = 0;
   let n = 0;
@@ -58,6 +54,37 @@ export function gramOfChunk(x: ChunkLike, y: ChunkLike, w?: ChunkLike): GramStat
   yd = ys;
   const g = native.gram(xd, rows, cols, yd);
   return { xtx: g.xtx, xty: g.xty, colSums, ySum, n, rows };
+}
+
+/** y's values in the dtype of X's (the kernel wants both alike); y's own array when it already is. */
+function yInDtypeOf(xd: Float64Array | Float32Array, y: ChunkLike): Float64Array | Float32Array {
+  if (xd instanceof Float32Array) return y.data instanceof Float32Array ? y.data : Float32Array.from(y.data);
+  return y.data instanceof Float64Array ? y.data : Float64Array.from(y.data);
+}
+
+/**
+ * Adds the unweighted statistics of some rows (`x`, `y`) into `acc` (fresh zeroed sums
+ * when undefined) in place, by the accumulating Gram kernel: nothing is allocated per
+ * call, so a chunk made in row blocks sums block after block into one set of arrays.
+ * Only XᵀX's lower triangle is added to; {@link finishGram} fills the upper.
+ */
+export function addGramOfRows(acc: GramStats | undefined, x: ChunkLike, y: ChunkLike): GramStats {
+  const rows = x.shape[0];
+  const cols = x.shape.length === 2 ? x.shape[1] : 1;
+  if (y.shape[0] !== rows) throw new RangeError(`y: chunk has ${y.shape[0]} rows, X's chunk has ${rows}: X and y must be chunked alike`);
+  if (acc !== undefined && acc.colSums.length !== cols) throw new RangeError(`X: rows of ${cols} columns added to statistics of ${acc.colSums.length}`);
+  const xd = asFloat(x.data);
+  const out = acc ?? { xtx: new Float64Array(cols * cols), xty: new Float64Array(cols), colSums: new Float64Array(cols), ySum: 0, n: 0, rows: 0 };
+  out.ySum += native.gramAccumulate(xd, rows, cols, yInDtypeOf(xd, y), out.xtx, out.xty, out.colSums);
+  out.n += rows;
+  out.rows += rows;
+  return out;
+}
+
+/** The statistics {@link addGramOfRows} summed, with XᵀX made whole (its upper triangle mirrored from the lower). */
+export function finishGram(acc: GramStats): GramStats {
+  native.mirrorLower(acc.xtx, acc.colSums.length);
+  return acc;
 }
 
 /** Sums partial statistics (a tree-reduction step). */
@@ -93,5 +120,5 @@ registerOp('ml.linear.gram', (x: ChunkLike, y: ChunkLike) => gramOfChunk(x, y));
 registerOp('ml.linear.gramWeighted', gramOfChunk);
 registerOp('ml.linear.gramCombine', combineGram);
 // XᵀX etc. of a chunk are the sums of its row blocks': a generated chunk is fitted block by block
-registerRowPartial('ml.linear.gram', 'ml.linear.gramCombine');
+registerRowPartial('ml.linear.gram', 'ml.linear.gramCombine', { add: addGramOfRows, finish: finishGram });
 registerOp('ml.linear.predict', linearPredict);
