@@ -104,7 +104,7 @@ pub fn fill_normal_f64(out: &mut [f64], seed: u64, stream: u64, mean: f64, std: 
 /// `r0..r1` of a chunk of `cols` columns are `offset = r0 * cols`.
 pub fn fill_normal_at_f64(out: &mut [f64], seed: u64, stream: u64, offset: u64, mean: f64, std: f64) -> Result<()> {
     check_normal(mean, std)?;
-    normal::fill(out, seed, stream, offset, false, |z| mean + std * z);
+    normal::fill_f64(out, seed, stream, offset, false, mean, std);
     Ok(())
 }
 
