@@ -13,6 +13,12 @@
  *   products (2·rows·cols²), against the Gram kernel's single-thread GFLOP/s measured
  *   here times the threads used. Target: ≥ 50 %.
  * - `linear.persisted`: the same fit on persisted data (the generator's cost left out).
+ * - `linear.chunk`: S3's cost per chunk on one thread: one 1 000 000 x 100 makeRegression
+ *   chunk fused with its Gram statistics as the graph optimiser makes it (one task, run here
+ *   in row blocks), in GFLOP/s of its Gram products, against the Gram kernel alone on a
+ *   stored chunk of the same shape, the two alternated in one loop. The ratio is the share
+ *   of the per-thread bar the streamed fit can reach before any cluster overhead (target
+ *   ≥ 50 %); the detail has the same task at other row-block sizes, measured in that loop.
  * - `search.fit`: GridSearchCV(LogisticRegression) over 12 C x 2 fitIntercept = 24
  *   candidates x 3 folds.
  * Each side generates its own data (shoal on the workers; Python with scikit-learn's
@@ -22,7 +28,8 @@
  *
  * Environment: `SHOAL_BENCH_LINEAR_ROWS=100000000` sets the streamed case's rows (S3's
  * full size; default 10M, 2M with --quick); `SHOAL_BENCH_ML_CASES=linear` runs only
- * the two linear cases (with --shoal-only: no Python baselines, nothing else).
+ * the linear cases, `SHOAL_BENCH_ML_CASES=linear.chunk` only `linear.chunk` (about
+ * 20 s, no cluster), both with --shoal-only (no Python baselines).
  */
 import { Client } from '../ts/actors/mod.js';
 import { makeBlobs, makeClassification, makeRegression } from '../ts/collections/datasets/synthetic.js';
@@ -30,9 +37,15 @@ import { KMeans } from '../ts/ml/cluster/kmeans.js';
 import { LinearRegression } from '../ts/ml/linear_model/linear-regression.js';
 import { LogisticRegression } from '../ts/ml/linear_model/logistic-regression.js';
 import { GridSearchCV } from '../ts/ml/model_selection/search.js';
-import { ROW_BLOCK_BYTES } from '../ts/collections/graph/row-blocks.js';
+import { ROW_BLOCK_BYTES, rowBlockPlan, setRowBlockBytes } from '../ts/collections/graph/row-blocks.js';
+import { flatten, mergeLayers, withLayer } from '../ts/collections/graph/layers.js';
+import { FUSED_OP, optimize, type FusedStep } from '../ts/collections/graph/optimize.js';
+import { getOp } from '../ts/actors/ops.js';
+import { ref, type TaskSpec } from '../ts/actors/graph.js';
+import '../ts/collections/ops.js';
+import '../ts/ml/linear_model/ops.js';
 import { native } from '../ts/native.js';
-import { asBaselineResult, baselineCase, makeRow, measure, runPython, type BaselineResult, type ResultRow, type Suite } from './harness.js';
+import { asBaselineResult, baselineCase, makeRow, measure, median, runPython, type BaselineResult, type ResultRow, type Suite } from './harness.js';
 
 const WORKERS = 2;
 
@@ -40,6 +53,56 @@ async function seconds(fit: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
   await fit();
   return (performance.now() - start) / 1e3;
+}
+
+/** Row-block sizes `linear.chunk` also measures (bytes of generated rows per block). */
+const CHUNK_BLOCK_SWEEP = [256 << 10, 512 << 10, 1 << 20, 2 << 20, 4 << 20];
+
+/**
+ * `linear.chunk`: GFLOP/s (2·rows·cols²/s) of one generated 1 000 000 x 100 chunk reduced to
+ * its Gram statistics by the fused task the optimiser makes of makeRegression → X, y →
+ * ml.linear.gram, run on this thread, at `ROW_BLOCK_BYTES` and at the sweep's sizes; and of
+ * the Gram kernel alone on a stored chunk of that shape. All alternate in each repetition,
+ * so a busy machine slows them alike.
+ */
+async function chunkCase(runs: number): Promise<{ fused: number[]; gram: number[]; sweep: Record<string, number[]> }> {
+  const rows = 1_000_000, cols = 100;
+  const flops = 2 * rows * cols * cols;
+  const [X, y] = makeRegression({ nSamples: rows, nFeatures: cols, chunks: rows, noise: 1, randomState: 3 });
+  const tasks = new Map<string, TaskSpec>([['chunk-gram', { op: 'ml.linear.gram', args: [ref(X.keys[0]), ref(y.keys[0])] }]]);
+  const fused = [...optimize(flatten(withLayer([mergeLayers(X.layers, y.layers)], 'chunk-gram', tasks)), ['chunk-gram']).values()].filter((t) => t.op === FUSED_OP);
+  const program = fused[0]?.args[0] as { steps: FusedStep[] } | undefined;
+  if (fused.length !== 1 || !program || !rowBlockPlan(program.steps)) throw new Error(`linear.chunk: expected one fused task run in row blocks, got ${JSON.stringify(fused.map((t) => (t.args[0] as { steps: FusedStep[] }).steps.map((s) => s.op)))}`);
+  const runFused = getOp(FUSED_OP);
+  const gx = new Float64Array(rows * cols);
+  native.fillNormal(gx, 7, 0, 0, 1);
+  const gy = new Float64Array(rows);
+  native.fillNormal(gy, 7, 1, 0, 1);
+  const time = async (fn: () => unknown): Promise<number> => {
+    const start = performance.now();
+    await fn();
+    return flops / ((performance.now() - start) / 1e3) / 1e9;
+  };
+  const withBlock = async (bytes: number): Promise<number> => {
+    const old = setRowBlockBytes(bytes);
+    try {
+      return await time(() => runFused(program));
+    } finally {
+      setRowBlockBytes(old);
+    }
+  };
+  const out = { fused: [] as number[], gram: [] as number[], sweep: Object.fromEntries(CHUNK_BLOCK_SWEEP.map((b) => [String(b), [] as number[]])) };
+  for (let rep = -1; rep < runs; rep++) { // rep -1: warm-up
+    const g = await time(() => native.gram(gx, rows, cols, gy));
+    const f = await withBlock(ROW_BLOCK_BYTES);
+    const s: number[] = [];
+    for (const b of CHUNK_BLOCK_SWEEP) s.push(await withBlock(b));
+    if (rep < 0) continue;
+    out.gram.push(g);
+    out.fused.push(f);
+    CHUNK_BLOCK_SWEEP.forEach((b, i) => out.sweep[String(b)].push(s[i]));
+  }
+  return out;
 }
 
 export const suite: Suite = {
@@ -54,9 +117,25 @@ export const suite: Suite = {
       if (!Number.isInteger(linearRows) || linearRows < 1_000_000 || linearRows % 1_000_000 !== 0) throw new RangeError(`SHOAL_BENCH_LINEAR_ROWS: expected a positive multiple of 1000000, got ${process.env.SHOAL_BENCH_LINEAR_ROWS}`);
       cfg.linearRows = linearRows;
     }
-    const onlyLinear = process.env.SHOAL_BENCH_ML_CASES === 'linear';
+    const cases = process.env.SHOAL_BENCH_ML_CASES;
+    if (cases !== undefined && cases !== 'linear' && cases !== 'linear.chunk') throw new RangeError(`SHOAL_BENCH_ML_CASES: expected 'linear' or 'linear.chunk', got '${cases}'`);
+    const onlyLinear = cases === 'linear';
     // the dated result file of a full run must not be overwritten by a partial one
-    if (onlyLinear && !shoalOnly) throw new Error('SHOAL_BENCH_ML_CASES=linear: pass --shoal-only too (results then go to ml-shoal-only-<date>.json)');
+    if (cases !== undefined && !shoalOnly) throw new Error(`SHOAL_BENCH_ML_CASES=${cases}: pass --shoal-only too (results then go to ml-shoal-only-<date>.json)`);
+    // one thread, before any cluster starts: the per-chunk cost against the Gram kernel
+    const chunk = await chunkCase(runs);
+    const chunkRow = makeRow({
+      case: 'linear.chunk', unit: 'GFLOP/s', better: 'higher', shoal: median(chunk.fused), baseline: median(chunk.gram),
+      baselineName: 'Gram kernel alone on a stored 1M x 100 chunk, 1 thread (measured alternately)', target: { on: 'ratio', atLeast: 0.5 },
+      detail: {
+        rows: 1_000_000, cols: 100, rowBlockBytes: ROW_BLOCK_BYTES, shoalSamples: chunk.fused, gramSamples: chunk.gram,
+        secondsPerChunk: 2e10 / median(chunk.fused) / 1e9,
+        // GFLOP/s and % of the Gram kernel at each row-block size (bytes)
+        blockSweep: Object.fromEntries(Object.entries(chunk.sweep).map(([b, v]) => [b, { gflops: median(v), ofGram: median(v) / median(chunk.gram), samples: v }])),
+      },
+    });
+    console.log(`linear.chunk: one 1M x 100 chunk generated + reduced on one thread in ${(2e10 / median(chunk.fused) / 1e9).toFixed(3)} s = ${(100 * median(chunk.fused) / median(chunk.gram)).toFixed(1)} % of the Gram kernel alone (${(2e10 / median(chunk.gram) / 1e9).toFixed(3)} s); by row-block size: ${Object.entries(chunk.sweep).map(([b, v]) => `${Number(b) >> 10} KiB ${(100 * median(v) / median(chunk.gram)).toFixed(1)} %`).join(', ')}`);
+    if (cases === 'linear.chunk') return [chunkRow];
     const pyArgs = ['--kmeans-rows', String(cfg.kmeansRows), '--logistic-rows', String(cfg.logisticRows), '--search-rows', String(cfg.searchRows), '--runs', String(runs)];
     const sk = shoalOnly ? null : asBaselineResult(await runPython('ml_sklearn.py', pyArgs, { timeoutMs: 1_800_000 }), 'ml_sklearn.py');
     const dml = shoalOnly ? null : asBaselineResult(await runPython('ml_sklearn.py', [...pyArgs, '--dask-ml', '--workers', String(WORKERS), '--chunk', String(cfg.logisticChunk)], { timeoutMs: 3_600_000 }), 'ml_sklearn.py --dask-ml');
@@ -112,7 +191,7 @@ export const suite: Suite = {
       m['search.fit'] = await measure(() => seconds(() => new GridSearchCV(new LogisticRegression({ tol: 1e-4, maxIter: 1000 }), grid, { cv: 3 }).fit(Xmem, Float64Array.from(yv.data))), { runs });
     }
 
-    const rows: ResultRow[] = [];
+    const rows: ResultRow[] = [chunkRow];
     const add = (name: string, base: BaselineResult | null, vs: string, target?: { on: 'ratio'; atLeast: number }) => {
       const b = base && name in base.cases ? baselineCase(base, name) : { median: null, samples: [] };
       rows.push(makeRow({
