@@ -55,13 +55,17 @@ export function registerRowPartial<A>(op: string, combineOp: string, accumulator
 }
 
 /**
- * Bytes of rows per block. Measured on 1 000 000 x 100 regression chunks
- * (generate + XᵀX, one thread, AMD EPYC Zen 4): 128 KiB 1.5 s, 512 KiB 1.1 s,
- * 2 MiB 0.61 s, 4 MiB 0.57 s, 8 MiB 0.58 s, 32 MiB 0.64 s, the whole chunk at
- * once 1.0 s. Blocks in L2 lose to the Gram kernel's fixed cost per call
- * (~0.25 ms: its accumulators are allocated and reduced every call); 4 MiB
- * stays in L3 and makes that cost ~5 %. `SHOAL_ROW_BLOCK_BYTES` in the
- * environment (which reaches the workers) overrides it.
+ * Bytes of rows per block. With the accumulating Gram kernel (no allocation or
+ * reduction per call) the size matters little from 512 KiB up: on 1 000 000 x
+ * 100 regression chunks (generate + y + XᵀX, one thread, AMD EPYC Zen 4,
+ * `linear.chunk` in bench/ml.ts; two runs) 256 KiB ran at 66 % of the Gram
+ * kernel alone, 512 KiB 73–75 %, 1 MiB 73–74 %, 2 MiB 74–76 %, 4 MiB 75–76 %
+ * (the allocating kernel with the earlier normals and y, 4 MiB, same runs:
+ * 65–66 %). Below ~512 KiB the fixed work per block (the steps' JS, the
+ * generator's seeding) shows. 4 MiB stays (no size above 512 KiB measured
+ * better): its blocks live in L3, not L2, and two workers' blocks fill a
+ * quarter of the 32 MiB L3. `SHOAL_ROW_BLOCK_BYTES` in the environment (which
+ * reaches the workers) overrides it.
  */
 export let ROW_BLOCK_BYTES = Number(process.env.SHOAL_ROW_BLOCK_BYTES) > 0 ? Number(process.env.SHOAL_ROW_BLOCK_BYTES) : 4 * 1024 * 1024;
 
