@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getOp } from '../../actors/ops.js';
-import { resolveRefs, type Graph } from '../../actors/graph.js';
 import '../ops.js';
+import { evaluateHere } from './evaluate-here.js';
 import { fromArray } from '../array/create.js';
 import { readParquet } from '../dataframe/io.js';
 import { testdataPath } from '../testdata.js';
@@ -10,24 +9,6 @@ import { FUSED_OP, cull, fuse, optimize } from './optimize.js';
 import { flatten } from './layers.js';
 import type { ChunkLike } from '../array/dtype.js';
 
-/**
- * Runs a graph in this thread, task by task in dependency order, with the
- * registered ops: the reference that optimised graphs must agree with.
- */
-async function evaluate(graph: Graph, keys: string[]): Promise<unknown[]> {
-  const done = new Map<string, unknown>();
-  const run = async (k: string): Promise<unknown> => {
-    if (done.has(k)) return done.get(k);
-    const t = graph.get(k)!;
-    const deps = new Map<string, unknown>();
-    const { refsIn } = await import('../../actors/graph.js');
-    for (const d of refsIn(t.args)) deps.set(d, await run(d));
-    const v = await getOp(t.op)(...(resolveRefs(t.args, (d) => deps.get(d)) as unknown[]));
-    done.set(k, v);
-    return v;
-  };
-  return Promise.all(keys.map(run));
-}
 
 test('linear chains fuse into one task per chunk; tree reductions keep their parallel partials', async () => {
   const X = fromArray(Float64Array.from({ length: 40 }, (_, i) => i * 0.5 - 3), { shape: [20, 2], chunks: 4 });
@@ -43,8 +24,8 @@ test('linear chains fuse into one task per chunk; tree reductions keep their par
   // the column means' and the total's last combine step fuse with their finalize; nothing else does
   assert.equal(chains.filter((c) => c === 'array.moments.combine > array.moments.finalize').length, 2);
   assert.equal(chains.length, 7);
-  const [a] = (await evaluate(g, [total.key])) as ChunkLike[];
-  const [b] = (await evaluate(opt, [total.key])) as ChunkLike[];
+  const [a] = (await evaluateHere(g, [total.key])) as ChunkLike[];
+  const [b] = (await evaluateHere(opt, [total.key])) as ChunkLike[];
   assert.equal(b.data[0], a.data[0]);
   // brute force: mean of columns, |x - mean| * 2, summed
   const d = Array.from({ length: 40 }, (_, i) => i * 0.5 - 3);
@@ -71,7 +52,7 @@ test('a column selection is pushed into the Parquet read it follows', async () =
   assert.equal(reads.length, 3);
   for (const r of reads) assert.deepEqual((r.args[0] as { columns: string[] }).columns, ['fare_amount', 'tip_amount']);
   const fused = optimize(flatten(arr.layers), [...arr.keys]);
-  const parts = (await evaluate(fused, [...arr.keys])) as ChunkLike[];
+  const parts = (await evaluateHere(fused, [...arr.keys])) as ChunkLike[];
   assert.deepEqual(parts.map((p) => p.shape), [[200, 2], [200, 2], [100, 2]]);
 });
 
@@ -88,8 +69,8 @@ test('a read whose only consumer is a reduction partial becomes a scan of the co
     assert.deepEqual((s.args[1] as [string, unknown[]][]).map(([op]) => op), ['frame.groupby.partial']);
   }
   // same answer as the graph as built (reads copied, all columns)
-  const [a] = (await evaluate(opt, [...g.keys])) as import('apache-arrow').Table[];
-  const [b] = (await evaluate(plain, [...g.keys])) as import('apache-arrow').Table[];
+  const [a] = (await evaluateHere(opt, [...g.keys])) as import('apache-arrow').Table[];
+  const [b] = (await evaluateHere(plain, [...g.keys])) as import('apache-arrow').Table[];
   assert.deepEqual(a.toArray().map((r) => r.toJSON()), b.toArray().map((r) => r.toJSON()));
   // a read that is requested or persisted stays a read
   const kept = optimize(plain, [...g.keys], { fuse: false, protectedKeys: new Set([df.keys[0]]) });
@@ -101,7 +82,7 @@ test('a read whose only consumer is a reduction partial becomes a scan of the co
   const dScans = [...dOpt.values()].filter((t) => t.op === 'frame.scanParquet');
   assert.equal(dScans.length, 3);
   assert.deepEqual((dScans[0].args[1] as [string, unknown[]][]).map(([op]) => op), ['frame.select', 'frame.filter', 'frame.describe.partial']);
-  const [x] = (await evaluate(dOpt, [...d.keys])) as import('apache-arrow').Table[];
-  const [y] = (await evaluate(dPlain, [...d.keys])) as import('apache-arrow').Table[];
+  const [x] = (await evaluateHere(dOpt, [...d.keys])) as import('apache-arrow').Table[];
+  const [y] = (await evaluateHere(dPlain, [...d.keys])) as import('apache-arrow').Table[];
   assert.deepEqual(x.toArray().map((r) => r.toJSON()), y.toArray().map((r) => r.toJSON()));
 });

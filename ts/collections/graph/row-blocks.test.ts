@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { getOp, registerOp } from '../../actors/ops.js';
-import { resolveRefs, refsIn, type Graph } from '../../actors/graph.js';
 import '../ops.js';
+import { evaluateHere } from './evaluate-here.js';
 import { random } from '../array/create.js';
 import { regressionChunk, regressionRows } from '../array/generate.js';
 import { makeRegression } from '../datasets/synthetic.js';
@@ -12,20 +12,6 @@ import { FUSED_OP, optimize } from './optimize.js';
 import { registerRowPartial, rowBlockPlan, setRowBlockBytes } from './row-blocks.js';
 import { ref, type TaskSpec } from '../../actors/graph.js';
 
-/** Runs a graph in this thread, task by task: the reference optimised graphs must agree with. */
-async function evaluate(graph: Graph, keys: string[]): Promise<unknown[]> {
-  const done = new Map<string, unknown>();
-  const run = async (k: string): Promise<unknown> => {
-    if (done.has(k)) return done.get(k);
-    const t = graph.get(k)!;
-    const deps = new Map<string, unknown>();
-    for (const d of refsIn(t.args)) deps.set(d, await run(d));
-    const v = await getOp(t.op)(...(resolveRefs(t.args, (d) => deps.get(d)) as unknown[]));
-    done.set(k, v);
-    return v;
-  };
-  return Promise.all(keys.map(run));
-}
 
 // Σ x·y per column and the row count: a row-additive partial over (X, y), as XᵀY is
 interface XY { xy: Float64Array; n: number }
@@ -85,11 +71,11 @@ test('a data set\'s X and y picked into one task fuse with their generator, and 
   assert.equal(fused.length, 3, 'one task per chunk');
   for (const steps of fused) assert.deepEqual(steps.map((s) => s.op), ['datasets.regression', 'collections.pick', 'collections.pick', 'test.xy.partial']);
   assert.equal(opt.size, 4, 'the chunks\' tasks and the combine: nothing stored between generator and partial');
-  const [want] = (await evaluate(g, ['xy'])) as XY[];
+  const [want] = (await evaluateHere(g, ['xy'])) as XY[];
   const old = setRowBlockBytes(64 * 7 * 8); // blocks of 64 rows: 16 per chunk, the last ones short
   try {
     assert.ok(rowBlockPlan(fused[0] as never), 'the fused chain runs in row blocks');
-    const [got] = (await evaluate(opt, ['xy'])) as XY[];
+    const [got] = (await evaluateHere(opt, ['xy'])) as XY[];
     assert.equal(got.n, 2_500);
     got.xy.forEach((v, j) => assert.ok(Math.abs(v - want.xy[j]) < 1e-9 * Math.abs(want.xy[j]), `column ${j}: ${v} vs ${want.xy[j]}`));
   } finally {
@@ -104,11 +90,11 @@ test('a partial registered with an accumulator sums the row blocks into it and f
   tasks.set('xya', { op: 'test.xy.combine', args: [parts.map((k) => ref(k))] });
   const g = flatten(withLayer([mergeLayers(X.layers, y.layers)], 'xya', tasks));
   const opt = optimize(g, parts);
-  const [want] = (await evaluate(g, ['xya'])) as XY[];
+  const [want] = (await evaluateHere(g, ['xya'])) as XY[];
   const old = setRowBlockBytes(64 * 7 * 8);
   try {
     accumulatorBlocks = 0;
-    const got = (await evaluate(opt, parts)) as (XY & { finished?: boolean })[];
+    const got = (await evaluateHere(opt, parts)) as (XY & { finished?: boolean })[];
     assert.equal(accumulatorBlocks, 16 + 16 + 8, 'one add per block of 64 rows');
     assert.deepEqual(got.map((p) => [p.n, p.finished]), [[1_000, true], [1_000, true], [500, true]]);
     const sum = got.map((p) => p.xy).reduce((a, b) => a.map((v, j) => v + b[j]));
@@ -123,7 +109,7 @@ test('a random array reduced (column moments) runs in row blocks with the same r
   const m = A.mean(0);
   const v = A.var(0);
   const g = flatten(mergeLayers(m.layers, v.layers));
-  const want = (await evaluate(g, [m.keys[0], v.keys[0]])) as ChunkLike[];
+  const want = (await evaluateHere(g, [m.keys[0], v.keys[0]])) as ChunkLike[];
   const old = setRowBlockBytes(100 * 5 * 8);
   try {
     const opt = optimize(g, [m.keys[0], v.keys[0]]);
@@ -131,7 +117,7 @@ test('a random array reduced (column moments) runs in row blocks with the same r
     const blocked = chains.filter((steps) => rowBlockPlan(steps as never) !== null);
     assert.equal(blocked.length, 3, 'each chunk\'s generator and partial run in row blocks');
     assert.deepEqual(blocked[0].map((s) => s.op), ['array.random.normal', 'array.moments.partial']);
-    const got = (await evaluate(opt, [m.keys[0], v.keys[0]])) as ChunkLike[];
+    const got = (await evaluateHere(opt, [m.keys[0], v.keys[0]])) as ChunkLike[];
     for (let s = 0; s < 2; s++) got[s].data.forEach((x, j) => assert.ok(Math.abs(x - want[s].data[j]) < 1e-12 * Math.max(1, Math.abs(want[s].data[j])), `stat ${s} column ${j}`));
     assert.ok(Math.abs(got[0].data[0] - 2) < 0.3 && Math.abs(got[1].data[0] - 9) < 1.5, `mean ${got[0].data[0]}, var ${got[1].data[0]}`);
   } finally {
