@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as arrow from 'apache-arrow';
 import { Client } from '../actors/mod.js';
 import type { Graph } from '../actors/graph.js';
+import { recordCalls } from '../actors/testing/record-calls.js';
 import { fromArray } from '../collections/array/create.js';
 import { fromArrow } from '../collections/dataframe/io.js';
 import { BaseEstimator, type Params } from './base.js';
@@ -25,15 +26,12 @@ const init = [X[0], X[1], X[2]];
 let client: Client;
 let workers: string[];
 /** What the fits asked of the client (passed through unchanged). */
-const calls = { scatter: [] as unknown[][], persist: [] as [Graph, string[]][] };
+let calls: { scatter: unknown[][]; persist: [Graph, string[]][] };
 
 before(async () => {
   client = await Client.local({ nWorkers: 2, threadsPerWorker: 1 });
   workers = client.cluster!.workerAddresses;
-  const scatter = client.scatter.bind(client) as (...a: unknown[]) => Promise<unknown>;
-  const persist = client.persist.bind(client) as (...a: unknown[]) => unknown;
-  (client as unknown as Record<string, unknown>).scatter = (...a: unknown[]) => { calls.scatter.push(a); return scatter(...a); };
-  (client as unknown as Record<string, unknown>).persist = (...a: unknown[]) => { calls.persist.push(a as [Graph, string[]]); return persist(...a); };
+  calls = recordCalls(client, ['scatter', 'persist']) as typeof calls;
 });
 after(async () => { await client.close(); });
 

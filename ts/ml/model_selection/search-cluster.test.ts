@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from '../../actors/mod.js';
 import { Future } from '../../actors/future.js';
+import { recordCalls } from '../../actors/testing/record-calls.js';
 import { fromArray } from '../../collections/array/create.js';
 import { LinearRegression } from '../linear_model/linear-regression.js';
 import { LogisticRegression } from '../linear_model/logistic-regression.js';
@@ -17,15 +18,12 @@ const reg = ref.data.reg;
 let client: Client;
 let workers: string[];
 /** What the searches asked of the client: scatter and submit calls (passed through unchanged). */
-const calls = { scatter: [] as unknown[][], submit: [] as unknown[][] };
+let calls: { scatter: unknown[][]; submit: unknown[][] };
 
 before(async () => {
   client = await Client.local({ nWorkers: 2, threadsPerWorker: 1 });
   workers = client.cluster!.workerAddresses;
-  const scatter = client.scatter.bind(client) as (...a: unknown[]) => Promise<unknown>;
-  const submit = client.submit.bind(client) as (...a: unknown[]) => unknown;
-  (client as unknown as Record<string, unknown>).scatter = (...a: unknown[]) => { calls.scatter.push(a); return scatter(...a); };
-  (client as unknown as Record<string, unknown>).submit = (...a: unknown[]) => { calls.submit.push(a); return submit(...a); };
+  calls = recordCalls(client, ['scatter', 'submit']);
 });
 after(async () => { await client.close(); });
 
