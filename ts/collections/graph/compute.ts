@@ -54,10 +54,10 @@ function clientOf(options: ComputeOptions): Client {
   return options.client ?? getClient();
 }
 
-/** The flattened graph for `keys`, optimised unless asked not to, keeping the keys persisted on `client`. */
-function graphFor(client: Client, layers: Layers, keys: string[], options: ComputeOptions) {
+/** The flattened graph for `keys`, optimised unless asked not to, keeping the keys persisted on `client` and `protect`. */
+function graphFor(client: Client, layers: Layers, keys: string[], options: ComputeOptions, protect: readonly string[] = []) {
   const persisted = persistedOn(client);
-  return options.optimize === false ? flatten(layers) : optimize(flatten(layers), keys, { protectedKeys: new Set(persisted.keys()) });
+  return options.optimize === false ? flatten(layers) : optimize(flatten(layers), keys, { protectedKeys: new Set([...persisted.keys(), ...protect]) });
 }
 
 export async function computeKeys(layers: Layers, keys: string[], options: ComputeOptions = {}): Promise<unknown[]> {
@@ -84,8 +84,7 @@ export function submitKeys(layers: Layers, keys: string[], options: ComputeOptio
 export async function persistKeys(owner: object, layers: Layers, keys: string[], options: ComputeOptions & { wait?: boolean } = {}): Promise<void> {
   const client = clientOf(options);
   const persisted = persistedOn(client);
-  const protectedKeys = new Set([...persisted.keys(), ...keys]);
-  const graph = options.optimize === false ? flatten(layers) : optimize(flatten(layers), keys, { protectedKeys });
+  const graph = graphFor(client, layers, keys, options, keys);
   const futures = client.persist(graph, keys);
   keys.forEach((k, i) => {
     const had = persisted.get(k);
