@@ -25,6 +25,17 @@ impl Element for f32 {
     }
 }
 
+/// `x` itself as `[f64]` when `T` is f64 (no copy), else `None`.
+#[inline(always)]
+pub(crate) fn as_f64<T: Element>(x: &[T]) -> Option<&[f64]> {
+    if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f64>() {
+        // SAFETY: T is f64, so the slice is a [f64] of the same length and lifetime.
+        Some(unsafe { std::slice::from_raw_parts(x.as_ptr().cast::<f64>(), x.len()) })
+    } else {
+        None
+    }
+}
+
 /// Column sums of a row-major `rows x cols` matrix.
 pub fn column_sums<T: Element>(x: &[T], rows: usize, cols: usize) -> Result<Vec<f64>> {
     check_len("x", x.len(), rows * cols, &format!("rows*cols = {rows}*{cols}"))?;
@@ -50,14 +61,9 @@ pub fn gemm<T: Element>(a: &[T], b: &[T], m: usize, k: usize, n: usize) -> Resul
         // vectorises; the i-k-j loop below would do a length-1 inner loop per element
         #[cfg(target_arch = "x86_64")]
         {
-            if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f64>() && std::is_x86_feature_detected!("avx2") {
-                // SAFETY: T is f64 (checked just above), so the slices are f64 slices; the CPU
-                // supports AVX2; lengths were checked on entry.
-                unsafe {
-                    let a = std::slice::from_raw_parts(a.as_ptr() as *const f64, a.len());
-                    let b = std::slice::from_raw_parts(b.as_ptr() as *const f64, b.len());
-                    gemv_rows4_avx2(a, b, m, k, &mut c);
-                }
+            if let (Some(a), Some(b), true) = (as_f64(a), as_f64(b), std::is_x86_feature_detected!("avx2")) {
+                // SAFETY: the CPU supports AVX2; lengths were checked on entry.
+                unsafe { gemv_rows4_avx2(a, b, m, k, &mut c) };
                 return Ok(c);
             }
         }

@@ -18,7 +18,7 @@
 //! - `Portable`: the same arithmetic in plain loops (other CPUs, and a reference in tests).
 
 use super::LloydPartial;
-use crate::linalg::Element;
+use crate::linalg::{as_f64, Element};
 
 /// Rows of f32 input converted to an f64 scratch block at a time (24 KiB at 12 columns).
 const BLOCK: usize = 256;
@@ -124,16 +124,6 @@ fn run<T: Element, P: Pass>(mut pass: P, x: &[T], rows: usize, cols: usize, out:
     }
     if let Some(acc) = acc {
         pass.finish(acc);
-    }
-}
-
-/// `x` itself when `T` is f64 (no copy).
-fn as_f64<T: Element>(x: &[T]) -> Option<&[f64]> {
-    if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f64>() {
-        // SAFETY: T is f64, so the slice is a [f64] of the same length and lifetime.
-        Some(unsafe { std::slice::from_raw_parts(x.as_ptr().cast::<f64>(), x.len()) })
-    } else {
-        None
     }
 }
 
