@@ -140,7 +140,7 @@ export function topoOrder(graph: Graph): string[] {
 }
 
 /** Ops that only take a field or view of their input: free to run wherever the input is. */
-const PICKS = new Set(['collections.pick']);
+export const PICKS = new Set(['collections.pick']);
 
 /**
  * Folds every task with exactly one consumer into that consumer, unless it is

@@ -14,7 +14,7 @@
  * chunk would need the same rows of it).
  */
 import { getOp } from '../../actors/ops.js';
-import { LOCAL, resolveLocals, type FusedStep } from './optimize.js';
+import { LOCAL, PICKS, resolveLocals, type FusedStep } from './optimize.js';
 
 export interface RowSource<S = never> {
   /** the chunk's rows */
@@ -92,7 +92,7 @@ export function rowBlockPlan(steps: FusedStep[]): { source: RowSource<unknown>; 
   const partial = partials.get(steps[steps.length - 1].op);
   if (!source || !partial || steps[0].args.length !== 1) return null;
   for (let i = 1; i < steps.length; i++) {
-    if (i < steps.length - 1 && steps[i].op !== 'collections.pick') return null;
+    if (i < steps.length - 1 && !PICKS.has(steps[i].op)) return null;
     if (!steps[i].args.every((a) => isLocal(a) || isLiteral(a))) return null;
   }
   const spec = steps[0].args[0];
