@@ -49,7 +49,7 @@ import { mergeLayers, tokenize, withLayer, type Layers } from '../collections/gr
 import { BaseEstimator, type Params } from './base.js';
 import { DataFrame, ShoalArray } from './collections-bridge.js';
 import { arrayValue } from './delayed-ops.js';
-import { activeClient } from './model_selection/search.js';
+import { activeClient, isPlainObject } from './model_selection/search.js';
 import { modelFromBytes } from './persistence.js';
 import { registeredName } from './registry.js';
 
@@ -326,12 +326,6 @@ async function resolveArgs(args: readonly unknown[], valueOf: (v: unknown) => Pr
   const values = new Map<object, unknown>();
   await Promise.all(sharedValues(args).map(async (v) => values.set(v, await valueOf(v))));
   return mapArgs(args, (v) => values.get(v));
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false;
-  const p = Object.getPrototypeOf(v);
-  return p === Object.prototype || p === null;
 }
 
 /** A collection's whole value as one task: an Array's chunks concatenated (as its `compute()`), a DataFrame's partitions joined. */

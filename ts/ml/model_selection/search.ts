@@ -109,7 +109,8 @@ interface ScorerSpec {
 type XInput = MatrixLike | ShoalArray | DataFrame;
 type YInput = ArrayLike<number> | readonly string[] | { data: ArrayLike<number>; shape: readonly number[] } | ShoalArray | DataFrame;
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+/** Whether `v` is a plain object (an object literal, or one without a prototype). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;
   const p = Object.getPrototypeOf(v);
   return p === Object.prototype || p === null;
