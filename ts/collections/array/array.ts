@@ -7,7 +7,7 @@ import { ref, type TaskSpec } from '../../actors/graph.js';
 import { computeKeys, persistKeys, retainKeys, type ComputeOptions } from '../graph/compute.js';
 import { flatten, tokenize, withLayer, type Layers } from '../graph/layers.js';
 import { treeReduce } from '../graph/reduce.js';
-import { takeIndices, takeTasks } from '../graph/take.js';
+import { takeIndices, takeRowsPer, takeTasks } from '../graph/take.js';
 import { assertDType, describe, promote, type ChunkLike, type DType } from './dtype.js';
 import { COMPARISONS, concatRows, countStrided, prefixSums, type BinaryOp, type ExtremaStat, type MomentStat, type UnaryOp } from './kernels.js';
 
@@ -283,7 +283,7 @@ export class ShoalArray {
   take(indices: ArrayLike<number>, options: { chunks?: number } = {}): ShoalArray {
     const idx = takeIndices(indices);
     if (options.chunks !== undefined && (!Number.isInteger(options.chunks) || options.chunks <= 0)) throw new RangeError(`chunks: expected a positive integer number of rows per output chunk, got ${options.chunks}`);
-    const per = options.chunks ?? Math.max(1, this.knownLengths ? this.chunks.reduce((a, b) => Math.max(a, b), 0) : Math.ceil(idx.length / this.numChunks));
+    const per = options.chunks ?? takeRowsPer(this.chunks, idx.length);
     const layer = `take-${tokenize(this.keys, idx, per)}`;
     const ops = { take: 'array.takeRows', gather: 'array.gatherRows', len: 'array.len', planned: 'array.takePlanned', gatherPlanned: 'array.gatherPlanned' };
     const { tasks, keys, sizes } = takeTasks(layer, this.keys, this.chunks, idx, per, ops, [this.dtype, this.cols]);

@@ -11,7 +11,7 @@ import { describe as describeValue } from '../array/dtype.js';
 import { computeKeys, persistKeys, retainKeys, type ComputeOptions } from '../graph/compute.js';
 import { flatten, tokenize, withLayer, type Layers } from '../graph/layers.js';
 import { treeReduce } from '../graph/reduce.js';
-import { takeIndices, takeTasks } from '../graph/take.js';
+import { takeIndices, takeRowsPer, takeTasks } from '../graph/take.js';
 import { concatTables, isNumericType } from './arrow-util.js';
 import { Column, type ColumnLike } from './column.js';
 import { typeOfField, type Expr } from './expr.js';
@@ -127,10 +127,9 @@ export class DataFrame {
    */
   take(indices: ArrayLike<number>, options: { rowsPerPartition?: number } = {}): DataFrame {
     const idx = takeIndices(indices);
-    const known = this.lengths.every(Number.isFinite);
     const r = options.rowsPerPartition;
     if (r !== undefined && (!Number.isInteger(r) || r <= 0)) throw new RangeError(`rowsPerPartition: expected a positive integer, got ${r}`);
-    const per = r ?? Math.max(1, known ? this.lengths.reduce((a, b) => Math.max(a, b), 0) : Math.ceil(idx.length / this.npartitions));
+    const per = r ?? takeRowsPer(this.lengths, idx.length);
     const layer = `take-${tokenize(this.keys, idx, per)}`;
     const ops = { take: 'frame.takeRows', gather: 'frame.gatherRows', len: 'frame.numRows', planned: 'frame.takePlanned', gatherPlanned: 'frame.gatherPlanned' };
     const { tasks, keys, sizes } = takeTasks(layer, this.keys, this.lengths, idx, per, ops, []);

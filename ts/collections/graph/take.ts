@@ -64,6 +64,11 @@ export function takeIndices(indices: unknown): Float64Array {
   return idx;
 }
 
+/** The default rows per output chunk of a take: the largest input chunk, or an even share of `n` rows over the chunks when lengths are unknown. */
+export function takeRowsPer(lengths: readonly number[], n: number): number {
+  return Math.max(1, lengths.every((l) => Number.isFinite(l)) ? lengths.reduce((a, b) => Math.max(a, b), 0) : Math.ceil(n / lengths.length));
+}
+
 /** The ops a collection lends to `takeTasks`; `gather` and `gatherPlanned` get `extra` appended. */
 export interface TakeOps {
   /** `(chunk, rows: Int32Array)` → those rows, in that order */
