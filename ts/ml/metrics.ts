@@ -7,7 +7,7 @@
  */
 import { ShoalArray } from '../collections/array/array.js';
 import { computeVectors } from './collections-bridge.js';
-import { checkLazySampleWeight, checkSampleWeight, type SampleWeight } from './sample-weight.js';
+import { checkLazySampleWeightSum, checkSampleWeight, type SampleWeight } from './sample-weight.js';
 import { checkSameLength, toMatrix, toVector, type MatrixLike, type VectorLike } from './validation.js';
 
 type Pair = [Float64Array, Float64Array];
@@ -38,10 +38,9 @@ function average(n: number, f: (i: number) => number, w: Float64Array | undefine
 
 /** The weighted mean of a lazy 1-D Array: Σ w·v / Σ w in one graph (the plain mean without weights). */
 async function lazyAverage(v: ShoalArray, sampleWeight: SampleWeight | null | undefined): Promise<number> {
-  const w = await checkLazySampleWeight(sampleWeight, v, 'yTrue');
-  if (w === undefined) return v.mean().compute();
-  const [[s], [total]] = await computeVectors([v.mul(w).sum(), w.sum()]);
-  return s / total;
+  const checked = await checkLazySampleWeightSum(sampleWeight, v, 'yTrue');
+  if (checked === undefined) return v.mean().compute();
+  return (await v.mul(checked.w).sum().compute()) / checked.sum;
 }
 
 function arrays(yTrue: unknown, yPred: unknown): [ShoalArray, ShoalArray] | null {
@@ -91,10 +90,9 @@ export function r2Score(yTrue: VectorLike | ShoalArray, yPred: VectorLike | Shoa
       return Promise.all([t.sub(p).square().mean().compute(), t.var().compute()]).then(([msr, v]) => r2From(msr, v));
     }
     return (async () => {
-      const w = (await checkLazySampleWeight(options.sampleWeight, t, 'yTrue'))!;
+      const { w, sum: total } = (await checkLazySampleWeightSum(options.sampleWeight, t, 'yTrue'))!;
       // the weighted mean first, then both sums of squares around it in one graph (two passes, as var())
-      const [[ty], [total]] = await computeVectors([t.mul(w).sum(), w.sum()]);
-      const mean = ty / total;
+      const mean = (await t.mul(w).sum().compute()) / total;
       const [[res], [tot]] = await computeVectors([t.sub(p).square().mul(w).sum(), t.sub(mean).square().mul(w).sum()]);
       return r2From(res, tot);
     })();

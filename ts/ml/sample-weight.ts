@@ -65,6 +65,11 @@ export function checkSampleWeight(sampleWeight: SampleWeight | null | undefined,
  * none were given.
  */
 export async function checkLazySampleWeight(sampleWeight: SampleWeight | null | undefined, like: ShoalArray, likeName = 'X'): Promise<ShoalArray | undefined> {
+  return (await checkLazySampleWeightSum(sampleWeight, like, likeName))?.w;
+}
+
+/** {@link checkLazySampleWeight}, with the weights' sum its check computed (for weighted means, so Σ w is not reduced again). */
+export async function checkLazySampleWeightSum(sampleWeight: SampleWeight | null | undefined, like: ShoalArray, likeName = 'X'): Promise<{ w: ShoalArray; sum: number } | undefined> {
   if (!given(sampleWeight)) return undefined;
   if (!(sampleWeight instanceof ShoalArray)) throw new TypeError(`sampleWeight: with ${likeName} a shoal Array${likeName === 'X' ? ' or DataFrame' : ''}, sampleWeight must be a 1-D shoal Array chunked like ${likeName}`);
   if (sampleWeight.ndim !== 1) throw new RangeError(`sampleWeight: expected a 1-D Array, got shape [${sampleWeight.shape.join(', ')}]`);
@@ -76,7 +81,7 @@ export async function checkLazySampleWeight(sampleWeight: SampleWeight | null | 
   const w = sampleWeight.dtype === 'float64' ? sampleWeight : sampleWeight.astype('float64');
   const [[lo], [hi], [sum]] = await computeVectors([w.min(), w.max(), w.sum()]);
   checkValues(lo, hi, sum, () => `values from ${lo} to ${hi}`);
-  return w;
+  return { w, sum };
 }
 
 /**
