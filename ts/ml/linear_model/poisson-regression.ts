@@ -8,7 +8,7 @@
  */
 import { ArrayData } from '../chunked.js';
 import { computeVectors, DataFrame, frameToArray, ShoalArray } from '../collections-bridge.js';
-import { checkLazySampleWeight, checkSampleWeight, type WeightOptions } from '../sample-weight.js';
+import { checkLazySampleWeightSum, checkSampleWeight, type WeightOptions } from '../sample-weight.js';
 import { toVector, type VectorLike } from '../validation.js';
 import { GLM_DEFAULTS, GlmEstimator, type GlmParams, type XInput } from './glm-estimator.js';
 import { poissonDevianceChunk, poissonMeanChunk } from './glm-ops.js';
@@ -59,13 +59,14 @@ export class PoissonRegression extends GlmEstimator<PoissonRegressionParams> {
     if (mu instanceof ShoalArray) {
       const yA = y instanceof DataFrame ? frameToArray(y).col(0) : y;
       if (!(yA instanceof ShoalArray)) throw new TypeError('y: with X a shoal Array or DataFrame, y must be one too');
-      const w = await checkLazySampleWeight(options.sampleWeight, yA, 'y');
-      if (w === undefined) {
+      const weighted = await checkLazySampleWeightSum(options.sampleWeight, yA, 'y');
+      if (weighted === undefined) {
         const ybar = await yA.mean().compute();
         const [dev, nullDev] = await new ArrayData(yA, [mu]).reduce<[number, number]>('ml.glm.poissonDeviance', () => [ybar], 'ml.glm.sumPairs');
         return 1 - dev / nullDev;
       }
-      const [[wy], [total]] = await computeVectors([yA.mul(w).sum(), w.sum()]);
+      const { w, sum: total } = weighted;
+      const wy = await yA.mul(w).sum().compute();
       const [dev, nullDev] = await new ArrayData(yA, [mu, w]).reduce<[number, number]>('ml.glm.poissonDevianceWeighted', () => [wy / total], 'ml.glm.sumPairs');
       return 1 - dev / nullDev;
     }
