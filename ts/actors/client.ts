@@ -28,6 +28,9 @@ export interface ConnectOptions extends Omit<NatsOptions, 'servers'> {
 }
 
 const BUILTINS = new URL('../builtins.js', import.meta.url).href;
+/** Graphs kept for a resend before the first prune of those settled (Client.graphsInFlight). */
+const PRUNE_MIN = 16;
+
 /** A broadcast scatter of at least this many bytes goes through the cluster's blob store, where there is one. */
 const BROADCAST_STORE_BYTES = 1 << 20;
 
@@ -282,19 +285,26 @@ export class Client extends Actor implements FutureOwner {
       void Promise.allSettled(futures.map((f) => f.wait())).then(() => bar.finish());
     }
     const msg: Msg = { type: 'UpdateGraph', clientId: this.address, tasks, wanted: keys };
-    this.pruneGraphsInFlight();
+    if (this.graphsInFlight.length >= this.pruneAt) {
+      this.pruneGraphsInFlight();
+      // amortised: a loop of submits costs one prune per doubling, not a scan per submit
+      this.pruneAt = Math.max(PRUNE_MIN, 2 * this.graphsInFlight.length);
+    }
     this.graphsInFlight.push({ msg, attachments, keys });
     this.send(this.schedulerAddress, msg, newStimulusId('update-graph'), attachments);
     return futures;
   }
 
-  /** Graphs whose wanted keys are not all settled: resent after a reconnect, in case they were lost. */
-  private readonly graphsInFlight: Array<{ msg: Msg; attachments: ArrayBufferView[]; keys: string[] }> = [];
+  /**
+   * Graphs whose wanted keys may not all be settled: resent after a reconnect, in
+   * case they were lost. Settled ones are dropped before a resend and whenever the
+   * list has doubled since the last prune (so it stays within twice the pending ones).
+   */
+  private graphsInFlight: Array<{ msg: Msg; attachments: ArrayBufferView[]; keys: string[] }> = [];
+  private pruneAt = PRUNE_MIN;
 
   private pruneGraphsInFlight(): void {
-    for (let i = this.graphsInFlight.length - 1; i >= 0; i--) {
-      if (this.graphsInFlight[i]!.keys.every((k) => this.keys.get(k)?.status !== 'pending')) this.graphsInFlight.splice(i, 1);
-    }
+    this.graphsInFlight = this.graphsInFlight.filter((g) => g.keys.some((k) => this.keys.get(k)?.status === 'pending'));
   }
 
   private encodeArgs(key: string, spec: TaskSpec, attachments: ArrayBufferView[]): WireArg[] {
