@@ -54,7 +54,8 @@ export async function readCsv(path: string | string[], options: ReadCsvOptions =
   const delimiter = options.delimiter ?? ',';
   const blocksize = options.blocksize ?? 64 << 20;
   if (!Number.isInteger(blocksize) || blocksize <= 0) throw new RangeError(`blocksize: expected a positive integer number of bytes, got ${options.blocksize}`);
-  const { names, sample } = csvHeader(files[0], delimiter);
+  const first = csvHeader(files[0], delimiter);
+  const { names, sample } = first;
   const dtypes: Record<string, CsvDType> = {};
   for (const [c, d] of Object.entries(options.dtypes ?? {})) {
     if (!names.includes(c)) throw new RangeError(`dtypes: no column named '${c}' in ${files[0]}; the columns are ${names.join(', ')}`);
@@ -72,7 +73,8 @@ export async function readCsv(path: string | string[], options: ReadCsvOptions =
   const tasks = new Map<string, TaskSpec>();
   const keys: string[] = [];
   files.forEach((file, f) => {
-    const { names: fileNames, newline } = csvHeader(file, delimiter);
+    // the first file's header was read above
+    const { names: fileNames, newline } = f === 0 ? first : csvHeader(file, delimiter);
     if (fileNames.join('\u0000') !== names.join('\u0000')) throw new RangeError(`readCsv: ${file} has columns ${fileNames.join(', ')}, expected ${names.join(', ')} like ${files[0]}`);
     const ranges = csvRanges(file, blocksize);
     const scans = ranges.map(([start, end], b) => {
