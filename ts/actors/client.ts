@@ -83,6 +83,7 @@ export class Client extends Actor implements FutureOwner {
     KeysUpdate: (m) => this.onKeysUpdate(m),
     Progress: (m) => this.feed.push({ total: m.total, finished: m.finished, erred: m.erred, processing: m.processing }),
     DataReply: (m, env) => this.answer(m.requestId, m, env.attachments),
+    PushData: (m, env) => this.onPushData(m, env.attachments),
     PutDataAck: (m, env) => this.answer(m.requestId, m, env.attachments),
     Identity: (m, env) => this.answer(m.requestId, m, env.attachments),
     Welcome: (m) => this.onWelcome(m.schedulerId, m.dashboardLink),
@@ -254,6 +255,7 @@ export class Client extends Actor implements FutureOwner {
    */
   async compute(graph: Graph, keys: string[], options: ComputeOptions = {}): Promise<unknown[]> {
     const futures = this.persist(graph, keys, options);
+    for (const f of futures) this.wantPush(this.keys.get(f.key));
     try {
       return await this.gather(futures);
     } finally {
@@ -284,15 +286,79 @@ export class Client extends Actor implements FutureOwner {
       const bar = new ProgressBar(this.feed, graph.size);
       void Promise.allSettled(futures.map((f) => f.wait())).then(() => bar.finish());
     }
-    const msg: Msg = { type: 'UpdateGraph', clientId: this.address, tasks, wanted: keys };
+    const msg: MsgOf<'UpdateGraph'> = { type: 'UpdateGraph', clientId: this.address, tasks, wanted: keys };
     if (this.graphsInFlight.length >= this.pruneAt) {
       this.pruneGraphsInFlight();
       // amortised: a loop of submits costs one prune per doubling, not a scan per submit
       this.pruneAt = Math.max(PRUNE_MIN, 2 * this.graphsInFlight.length);
     }
     this.graphsInFlight.push({ msg, attachments, keys });
-    this.send(this.schedulerAddress, msg, newStimulusId('update-graph'), attachments);
+    for (const k of keys) {
+      const s = this.keys.get(k)!;
+      if (s.status === 'pending' && s.push === undefined) s.push = 'unsent';
+    }
+    if (this.unsentGraphs.length === 0) queueMicrotask(() => this.sendGraphs());
+    this.unsentGraphs.push({ msg, attachments, stimulusId: newStimulusId('update-graph') });
     return futures;
+  }
+
+  /**
+   * Graphs are sent at the end of the turn that made them (or before any other
+   * message, which keeps this client's messages in order). A caller that awaits
+   * a result in that same turn (`await client.submit(...).result()`) marks its key
+   * meanwhile, and the worker then pushes a small result straight here: the
+   * GetData round trip is saved.
+   */
+  private unsentGraphs: Array<{ msg: MsgOf<'UpdateGraph'>; attachments: ArrayBufferView[]; stimulusId: string }> = [];
+
+  private sendGraphs(): void {
+    const graphs = this.unsentGraphs;
+    if (graphs.length === 0) return;
+    this.unsentGraphs = [];
+    for (const g of graphs) {
+      const push: string[] = [];
+      for (const k of g.msg.wanted) {
+        const s = this.keys.get(k);
+        if (s?.push === 'wanted') push.push(k);
+        else if (s?.push === 'unsent') s.push = undefined;
+      }
+      g.msg.push = push;
+      super.send(this.schedulerAddress, g.msg, g.stimulusId, g.attachments);
+    }
+  }
+
+  protected override send(to: string, msg: Msg, stimulusId: string, attachments?: ArrayBufferView[]): boolean {
+    this.sendGraphs();
+    return super.send(to, msg, stimulusId, attachments);
+  }
+
+  /** Asks for `s`'s result to be pushed here, if its graph is not sent yet. */
+  private wantPush(s: KeyState | undefined): void {
+    if (s?.push === 'unsent') s.push = 'wanted';
+  }
+
+  /** A worker sent small results this client waits on: they finish their keys at once. */
+  private onPushData(m: MsgOf<'PushData'>, attachments: ArrayBufferView[]): void {
+    for (const it of m.items) {
+      const s = this.keys.get(it.key);
+      // Unasked, or already gathered the usual way: the push is dropped.
+      if (s === undefined || s.push !== 'wanted' || (s.status !== 'pending' && s.status !== 'finished')) continue;
+      let value;
+      try {
+        value = decodeValue(it.value.header, it.value.buffers.map((i) => attachments[i]!));
+      } catch (err) {
+        this.log(`${this.address}: could not decode the pushed result of ${it.key}; it is fetched instead`, err);
+        continue;
+      }
+      s.push = { value };
+      if (s.status === 'pending') {
+        s.status = 'finished';
+        s.workers = [m.workerId];
+        s.nbytes = it.nbytes;
+        s.typeName = it.typeName;
+        this.wake(s);
+      }
+    }
   }
 
   /**
@@ -350,6 +416,7 @@ export class Client extends Actor implements FutureOwner {
   async gather(futures: Future | Future[]): Promise<unknown> {
     if (futures instanceof Future) return futures.result();
     if (!Array.isArray(futures)) throw new TypeError(`gather: expected a Future or an array of Futures, got ${typeof futures}`);
+    for (const f of futures) this.wantPush(this.keys.get(f.key));
     await Promise.all(futures.map((f) => f.wait()));
     const values = new Map<string, unknown>();
     let todo = [...new Set(futures.map((f) => f.key))];
@@ -359,6 +426,12 @@ export class Client extends Actor implements FutureOwner {
         const s = this.keys.get(k);
         if (s === undefined) throw new Error(`gather: key ${k} was released`);
         if (s.error !== undefined) throw s.error;
+        const pushed = s.push;
+        s.push = undefined; // taken once; a late push is dropped
+        if (typeof pushed === 'object') {
+          values.set(k, pushed.value);
+          continue;
+        }
         const w = s.workers[0];
         if (w === undefined) throw new Error(`gather: key ${k} is in memory on no worker`);
         let ks = byWorker.get(w);
@@ -409,6 +482,7 @@ export class Client extends Actor implements FutureOwner {
   }
 
   async gatherOne(state: KeyState): Promise<unknown> {
+    this.wantPush(state);
     await this.waitFor(state);
     const f = new Future(this, state);
     try {
@@ -583,6 +657,7 @@ export class Client extends Actor implements FutureOwner {
   override async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.unsentGraphs = []; // nothing will wait for them
     this.send(this.schedulerAddress, { type: 'Unregister', id: this.address }, newStimulusId('close'));
     for (const s of this.keys.values()) {
       if (s.status === 'pending') {

@@ -18,6 +18,12 @@ export interface KeyState {
   /** Resolved on the next change of status or location. */
   waiters: Array<() => void>;
   refs: number;
+  /**
+   * The result pushed straight from its worker (see Client.sendGraphs): 'unsent'
+   * while the key's graph waits to be sent, 'wanted' once the client asked for
+   * the push, then the value until a gather takes it.
+   */
+  push?: 'unsent' | 'wanted' | { value: unknown };
 }
 
 /** What a Future needs from its client. */

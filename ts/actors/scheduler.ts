@@ -13,6 +13,8 @@ import type { Transport } from './transport.js';
 /** What the scheduler keeps of a task to send it later: args with their buffers attached. */
 interface TaskPayload {
   args: Array<{ ref?: string; literal?: { header: Uint8Array; views: ArrayBufferView[] } }>;
+  /** The client that asked for this result to be pushed to it (it was waiting on it already). */
+  pushTo?: string;
 }
 
 export class Scheduler extends Actor {
@@ -71,9 +73,13 @@ export class Scheduler extends Actor {
     },
     Identify: (m) => this.sendTo(m.replyTo, this.identity(m.requestId)),
     UpdateGraph: (m, env) => {
+      const push = new Set(m.push);
       this.state.updateGraph(m.clientId, m.tasks.map((t) => ({
         key: t.key, op: t.op, deps: t.dependencies, priority: t.priority, retries: t.retries,
-        payload: { args: t.args.map((a) => this.keepArg(a, env.attachments)) } satisfies TaskPayload,
+        payload: {
+          args: t.args.map((a) => this.keepArg(a, env.attachments)),
+          pushTo: push.has(t.key) ? m.clientId : undefined,
+        } satisfies TaskPayload,
       })), m.wanted);
     },
     TasksDone: (m) => {
@@ -252,6 +258,8 @@ export class Scheduler extends Actor {
           return { literal: { header: a.literal!.header, buffers: a.literal!.views.map((_, i) => first + i) } };
         }),
         whoHas: t.deps.map((d) => ({ key: d.key, workers: [...d.whoHas].map((w) => w.id) })),
+        // only while that client still wants it (it may have let go since)
+        pushTo: payload.pushTo !== undefined && t.wantedBy.has(payload.pushTo) ? payload.pushTo : undefined,
       };
     });
     this.sendTo(worker, { type: 'ComputeTasks', tasks: msgs }, attachments);

@@ -7,7 +7,7 @@
 import { Piscina } from 'piscina';
 import { Actor, newStimulusId, type Handlers, type Logger } from './actor.js';
 import { MinHeap } from './heap.js';
-import type { ComputeTask, DataItem, MsgOf, TaskErred, TaskFinished, WireValue } from './protocol/messages.js';
+import type { ComputeTask, DataItem, MsgOf, PushedItem, TaskErred, TaskFinished, WireValue } from './protocol/messages.js';
 import { decodeValue, encodeValue, typeName } from './serialize.js';
 import type { ThreadArg, ThreadResult, ThreadTask } from './task-thread.js';
 import { pack, unpack } from './thread-values.js';
@@ -35,6 +35,13 @@ interface PendingTask {
   missing: Set<string>;
 }
 
+/**
+ * Results at most this big go straight to a client waiting on them (PushData),
+ * beside the TasksDone; bigger ones wait for the client's GetData, so a client
+ * never receives more than it asked for at once.
+ */
+export const PUSH_MAX_BYTES = 256 * 1024;
+
 /** How long after a reconnect the worker keeps resynchronising (every heartbeat). */
 const RESYNC_MS = 5000;
 
@@ -51,6 +58,8 @@ export class Worker extends Actor {
   private finished: TaskFinished[] = [];
   private erred: TaskErred[] = [];
   private replicas: Array<{ key: string; nbytes: number }> = [];
+  /** Small results for clients waiting on them, by client, sent with the next flush. */
+  private pushes = new Map<string, { items: PushedItem[]; attachments: ArrayBufferView[] }>();
   private flushScheduled = false;
   private requestCounter = 0;
   private readonly heartbeat: NodeJS.Timeout;
@@ -285,13 +294,16 @@ export class Worker extends Actor {
   private done(key: string, r: ThreadResult, threadDied: boolean): void {
     if (this.closed) return;
     const wanted = this.running.get(key);
+    const pushTo = this.pending.get(key)?.task.pushTo;
     this.running.delete(key);
     this.pending.delete(key);
     if (wanted === true) {
       if (r.ok) {
         const value = unpack(r.result);
         const nbytes = this.store.put(key, value);
-        this.finished.push({ key, nbytes, typeName: typeName(value) });
+        const tn = typeName(value);
+        this.finished.push({ key, nbytes, typeName: tn });
+        if (pushTo && nbytes <= PUSH_MAX_BYTES) this.queuePush(pushTo, { key, nbytes, typeName: tn }, value);
       } else {
         this.erred.push({ key, errorType: r.errorType, message: r.message, stack: r.stack, threadDied });
       }
@@ -354,6 +366,21 @@ export class Worker extends Actor {
       items.push({ key, value: { header: enc.header, buffers: enc.buffers.map((_, i) => first + i) } });
     }
     return { items, missing, attachments };
+  }
+
+  /** Adds a small result to what goes to `client` with the next flush. */
+  private queuePush(client: string, item: Omit<PushedItem, 'value'>, value: unknown): void {
+    let enc;
+    try {
+      enc = encodeValue(value);
+    } catch {
+      return; // not sendable: the client's GetData gets the same error, reported there
+    }
+    let p = this.pushes.get(client);
+    if (p === undefined) this.pushes.set(client, (p = { items: [], attachments: [] }));
+    const first = p.attachments.length;
+    p.attachments.push(...enc.buffers);
+    p.items.push({ ...item, value: { header: enc.header, buffers: enc.buffers.map((_, i) => first + i) } });
   }
 
   private onGetData(m: MsgOf<'GetData'>): void {
@@ -439,6 +466,12 @@ export class Worker extends Actor {
       this.finished = [];
       this.erred = [];
     }
+    // Sent after the TasksDone, so in-process the scheduler hears of a result first
+    // (over NATS the two may cross; the client takes either order).
+    for (const [client, p] of this.pushes) {
+      this.send(client, { type: 'PushData', workerId: this.address, items: p.items }, newStimulusId('push'), p.attachments);
+    }
+    this.pushes.clear();
     if (this.replicas.length > 0) {
       this.send(this.options.scheduler, { type: 'AddKeys', clientId: '', keys: this.replicas.map((r) => r.key), workers: [this.address], nbytes: this.replicas.map((r) => r.nbytes) }, newStimulusId('replica'));
       this.replicas = [];

@@ -7,11 +7,13 @@ import { InProcessTransport } from '../transport.js';
 
 const samples: Msg[] = [
   { type: 'RegisterWorker', workerId: 'w-1', nthreads: 4, memoryLimit: 2e9 },
-  { type: 'UpdateGraph', clientId: 'c', wanted: ['b'], tasks: [
+  { type: 'UpdateGraph', clientId: 'c', wanted: ['b'], push: ['b'], tasks: [
     { key: 'a', op: 'core.identity', args: [{ literal: { header: new Uint8Array([0, 1, 2]), buffers: [0] } }], dependencies: [], priority: 7, retries: 1 },
     { key: 'b', op: 'core.add', args: [{ ref: 'a' }], dependencies: ['a'], priority: 8, retries: 0 },
   ] },
-  { type: 'ComputeTasks', tasks: [{ key: 'b', op: 'core.add', args: [{ ref: 'a' }], whoHas: [{ key: 'a', workers: ['w-1', 'w-2'] }], priority: 3e9 }] },
+  { type: 'ComputeTasks', tasks: [{ key: 'b', op: 'core.add', args: [{ ref: 'a' }], whoHas: [{ key: 'a', workers: ['w-1', 'w-2'] }], priority: 3e9, pushTo: 'client-c' },
+    { key: 'c', op: 'core.noop', args: [], whoHas: [], priority: 1, pushTo: '' }] },
+  { type: 'PushData', workerId: 'worker-1', items: [{ key: 'b', value: { header: new Uint8Array([3]), buffers: [0] }, nbytes: 8, typeName: 'Float64Array' }] },
   { type: 'TasksDone', workerId: 'w-1', finished: [{ key: 'a', nbytes: 8, typeName: 'number' }],
     erred: [{ key: 'b', errorType: 'TypeError', message: 'm', stack: 'at x', threadDied: true, missingKey: '', missingFrom: '' },
       { key: 'c', errorType: 'MissingData', message: 'gone', stack: '', threadDied: true, missingKey: 'a', missingFrom: 'worker-2' }] },

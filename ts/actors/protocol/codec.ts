@@ -5,7 +5,7 @@
  */
 import * as fb from 'flatbuffers';
 import * as P from './generated/shoal/protocol.js';
-import type { DataItem, Envelope, Msg, TaskDef, WireArg, WireValue } from './messages.js';
+import type { DataItem, Envelope, Msg, PushedItem, TaskDef, WireArg, WireValue } from './messages.js';
 
 /** A message that cannot be decoded. */
 export class ProtocolError extends Error {
@@ -124,12 +124,12 @@ function encodeBody(b: B, m: Msg): number {
     case 'UpdateGraph': {
       const ts = m.tasks.map((t: TaskDef) =>
         P.TaskDef.createTaskDef(b, str(b, t.key), sstr(b, t.op), args(b, t.args), strs(b, t.dependencies), big(t.priority), t.retries));
-      return P.UpdateGraph.createUpdateGraph(b, str(b, m.clientId), tables(b, ts), strs(b, m.wanted));
+      return P.UpdateGraph.createUpdateGraph(b, str(b, m.clientId), tables(b, ts), strs(b, m.wanted), m.push?.length ? strs(b, m.push) : 0);
     }
     case 'ComputeTasks': {
       const ts = m.tasks.map((t) => {
         const wh = tables(b, t.whoHas.map((w) => P.WhoHas.createWhoHas(b, str(b, w.key), sstrs(b, w.workers))));
-        return P.ComputeTask.createComputeTask(b, str(b, t.key), sstr(b, t.op), args(b, t.args), wh, big(t.priority));
+        return P.ComputeTask.createComputeTask(b, str(b, t.key), sstr(b, t.op), args(b, t.args), wh, big(t.priority), t.pushTo ? sstr(b, t.pushTo) : 0);
       });
       return P.ComputeTasks.createComputeTasks(b, tables(b, ts));
     }
@@ -167,6 +167,15 @@ function encodeBody(b: B, m: Msg): number {
         str(b, m.dashboardLink));
     }
     case 'Retire': return P.Retire.createRetire(b, str(b, m.workerId));
+    case 'PushData': {
+      const its = tables(b, m.items.map((it: PushedItem) => {
+        const k = str(b, it.key); const v = value(b, it.value); const t = sstr(b, it.typeName);
+        P.PushedItem.startPushedItem(b); P.PushedItem.addKey(b, k); P.PushedItem.addValue(b, v);
+        P.PushedItem.addNbytes(b, big(it.nbytes)); P.PushedItem.addTypeName(b, t);
+        return P.PushedItem.endPushedItem(b);
+      }));
+      return P.PushData.createPushData(b, str(b, m.workerId), its);
+    }
   }
 }
 
@@ -233,7 +242,8 @@ function decodeBody(type: P.Message, env: P.Envelope): Msg {
         return { key: s(t.key(), 'TaskDef.key'), op: s(t.op(), 'TaskDef.op'), args: dargs(t.argsLength(), (j) => t.args(j)),
           dependencies: list(t.dependenciesLength(), (j) => t.dependencies(j)), priority: num(t.priority()), retries: t.retries() };
       });
-      return { type: 'UpdateGraph', clientId: s(m.clientId(), 'clientId'), tasks, wanted: list(m.wantedLength(), (i) => m.wanted(i)) };
+      return { type: 'UpdateGraph', clientId: s(m.clientId(), 'clientId'), tasks, wanted: list(m.wantedLength(), (i) => m.wanted(i)),
+        push: list(m.pushLength(), (i) => m.push(i)) };
     }
     case P.Message.ComputeTasks: {
       const m = env.message(new P.ComputeTasks()) as P.ComputeTasks;
@@ -241,7 +251,7 @@ function decodeBody(type: P.Message, env: P.Envelope): Msg {
         const t = m.tasks(i)!;
         return { key: s(t.key(), 'ComputeTask.key'), op: s(t.op(), 'ComputeTask.op'), args: dargs(t.argsLength(), (j) => t.args(j)),
           whoHas: list(t.whoHasLength(), (j) => { const w = t.whoHas(j)!; return { key: s(w.key(), 'WhoHas.key'), workers: list(w.workersLength(), (k) => w.workers(k)) }; }),
-          priority: num(t.priority()) };
+          priority: num(t.priority()), pushTo: t.pushTo() ?? '' };
       }) };
     }
     case P.Message.TasksDone: {
@@ -324,6 +334,14 @@ function decodeBody(type: P.Message, env: P.Envelope): Msg {
     case P.Message.Retire: {
       const m = env.message(new P.Retire()) as P.Retire;
       return { type: 'Retire', workerId: s(m.workerId(), 'workerId') };
+    }
+    case P.Message.PushData: {
+      const m = env.message(new P.PushData()) as P.PushData;
+      return { type: 'PushData', workerId: s(m.workerId(), 'workerId'), items: list(m.itemsLength(), (i) => {
+        const it = m.items(i)!;
+        return { key: s(it.key(), 'PushedItem.key'), value: dvalue(it.value()) ?? { header: new Uint8Array(0), buffers: [] },
+          nbytes: num(it.nbytes()), typeName: it.typeName() ?? '' };
+      }) };
     }
     default:
       throw new ProtocolError(`unknown message type ${type}`);

@@ -8,7 +8,11 @@ export interface WireValue { header: Uint8Array; buffers: number[] }
 /** A task argument: the key of another task (`ref`) or a literal. */
 export interface WireArg { ref?: string; literal?: WireValue }
 export interface TaskDef { key: string; op: string; args: WireArg[]; dependencies: string[]; priority: number; retries: number }
-export interface ComputeTask { key: string; op: string; args: WireArg[]; whoHas: Array<{ key: string; workers: string[] }>; priority: number }
+export interface ComputeTask {
+  key: string; op: string; args: WireArg[]; whoHas: Array<{ key: string; workers: string[] }>; priority: number;
+  /** A client already waiting on this result: a small one is pushed to it ('' or absent: none). */
+  pushTo?: string;
+}
 export interface TaskFinished { key: string; nbytes: number; typeName: string }
 export interface RemoteErrorInfo { errorType: string; message: string; stack: string }
 export interface TaskErred extends RemoteErrorInfo {
@@ -17,6 +21,7 @@ export interface TaskErred extends RemoteErrorInfo {
   missingKey?: string; missingFrom?: string;
 }
 export interface DataItem { key: string; value: WireValue }
+export interface PushedItem extends DataItem { nbytes: number; typeName: string }
 export interface KeyInMemory { key: string; workers: string[]; nbytes: number; typeName: string }
 export interface KeyErred extends RemoteErrorInfo { key: string; workerId: string; cancelled: boolean }
 
@@ -30,7 +35,7 @@ export type Msg =
   | { type: 'RegisterClient'; clientId: string }
   | { type: 'Unregister'; id: string }
   | { type: 'Heartbeat'; workerId: string; memory: number; spilled: number; executing: number; queued: number; paused: boolean; resync?: boolean }
-  | { type: 'UpdateGraph'; clientId: string; tasks: TaskDef[]; wanted: string[] }
+  | { type: 'UpdateGraph'; clientId: string; tasks: TaskDef[]; wanted: string[]; push?: string[] }
   | { type: 'ComputeTasks'; tasks: ComputeTask[] }
   | { type: 'TasksDone'; workerId: string; finished: TaskFinished[]; erred: TaskErred[] }
   | { type: 'GetData'; requestId: number; replyTo: string; keys: string[] }
@@ -48,7 +53,8 @@ export type Msg =
   | { type: 'Welcome'; schedulerId: string; reset: boolean; dashboardLink: string }
   | { type: 'Identify'; requestId: number; replyTo: string }
   | { type: 'Identity'; requestId: number; schedulerId: string; workers: WorkerInfo[]; clients: number; tasks: number; processing: number; uptimeMs: number; dashboardLink: string }
-  | { type: 'Retire'; workerId: string };
+  | { type: 'Retire'; workerId: string }
+  | { type: 'PushData'; workerId: string; items: PushedItem[] };
 
 export type MsgType = Msg['type'];
 export type MsgOf<T extends MsgType> = Extract<Msg, { type: T }>;

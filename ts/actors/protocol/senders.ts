@@ -36,6 +36,7 @@ export const SENT_BY: Record<MsgType, readonly string[]> = {
   Identify: [W, C, N],
   Identity: [S],
   Retire: [W, N],
+  PushData: [W],
 };
 
 /**

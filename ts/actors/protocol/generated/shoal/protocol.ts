@@ -21,6 +21,8 @@ export { KeyInMemory } from './protocol/key-in-memory.js';
 export { KeysUpdate } from './protocol/keys-update.js';
 export { Message } from './protocol/message.js';
 export { Progress } from './protocol/progress.js';
+export { PushData } from './protocol/push-data.js';
+export { PushedItem } from './protocol/pushed-item.js';
 export { PutData } from './protocol/put-data.js';
 export { PutDataAck } from './protocol/put-data-ack.js';
 export { RegisterClient } from './protocol/register-client.js';

@@ -66,8 +66,15 @@ priority():bigint {
   return offset ? this.bb!.readInt64(this.bb_pos + offset) : BigInt('0');
 }
 
+pushTo():string|null
+pushTo(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+pushTo(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 14);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startComputeTask(builder:flatbuffers.Builder) {
-  builder.startObject(5);
+  builder.startObject(6);
 }
 
 static addKey(builder:flatbuffers.Builder, keyOffset:flatbuffers.Offset) {
@@ -114,6 +121,10 @@ static addPriority(builder:flatbuffers.Builder, priority:bigint) {
   builder.addFieldInt64(4, priority, BigInt('0'));
 }
 
+static addPushTo(builder:flatbuffers.Builder, pushToOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(5, pushToOffset, 0);
+}
+
 static endComputeTask(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   builder.requiredField(offset, 4) // key
@@ -121,13 +132,14 @@ static endComputeTask(builder:flatbuffers.Builder):flatbuffers.Offset {
   return offset;
 }
 
-static createComputeTask(builder:flatbuffers.Builder, keyOffset:flatbuffers.Offset, opOffset:flatbuffers.Offset, argsOffset:flatbuffers.Offset, whoHasOffset:flatbuffers.Offset, priority:bigint):flatbuffers.Offset {
+static createComputeTask(builder:flatbuffers.Builder, keyOffset:flatbuffers.Offset, opOffset:flatbuffers.Offset, argsOffset:flatbuffers.Offset, whoHasOffset:flatbuffers.Offset, priority:bigint, pushToOffset:flatbuffers.Offset):flatbuffers.Offset {
   ComputeTask.startComputeTask(builder);
   ComputeTask.addKey(builder, keyOffset);
   ComputeTask.addOp(builder, opOffset);
   ComputeTask.addArgs(builder, argsOffset);
   ComputeTask.addWhoHas(builder, whoHasOffset);
   ComputeTask.addPriority(builder, priority);
+  ComputeTask.addPushTo(builder, pushToOffset);
   return ComputeTask.endComputeTask(builder);
 }
 }

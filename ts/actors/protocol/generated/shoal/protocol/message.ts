@@ -14,6 +14,7 @@ import { Identify } from '../../shoal/protocol/identify.js';
 import { Identity } from '../../shoal/protocol/identity.js';
 import { KeysUpdate } from '../../shoal/protocol/keys-update.js';
 import { Progress } from '../../shoal/protocol/progress.js';
+import { PushData } from '../../shoal/protocol/push-data.js';
 import { PutData } from '../../shoal/protocol/put-data.js';
 import { PutDataAck } from '../../shoal/protocol/put-data-ack.js';
 import { RegisterClient } from '../../shoal/protocol/register-client.js';
@@ -52,13 +53,14 @@ export enum Message {
   Welcome = 20,
   Identify = 21,
   Identity = 22,
-  Retire = 23
+  Retire = 23,
+  PushData = 24
 }
 
 export function unionToMessage(
   type: Message,
-  accessor: (obj:AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome) => AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome|null
-): AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome|null {
+  accessor: (obj:AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PushData|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome) => AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PushData|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome|null
+): AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PushData|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome|null {
   switch(Message[type]) {
     case 'NONE': return null; 
     case 'RegisterWorker': return accessor(new RegisterWorker())! as RegisterWorker;
@@ -84,15 +86,16 @@ export function unionToMessage(
     case 'Identify': return accessor(new Identify())! as Identify;
     case 'Identity': return accessor(new Identity())! as Identity;
     case 'Retire': return accessor(new Retire())! as Retire;
+    case 'PushData': return accessor(new PushData())! as PushData;
     default: return null;
   }
 }
 
 export function unionListToMessage(
   type: Message, 
-  accessor: (index: number, obj:AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome) => AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome|null, 
+  accessor: (index: number, obj:AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PushData|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome) => AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PushData|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome|null, 
   index: number
-): AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome|null {
+): AddKeys|CancelKeys|ComputeTasks|DataReply|FreeKeys|GetData|Heartbeat|Identify|Identity|KeysUpdate|Progress|PushData|PutData|PutDataAck|RegisterClient|RegisterWorker|ReleaseKeys|Retire|Steal|StealResponse|TasksDone|Unregister|UpdateGraph|Welcome|null {
   switch(Message[type]) {
     case 'NONE': return null; 
     case 'RegisterWorker': return accessor(index, new RegisterWorker())! as RegisterWorker;
@@ -118,6 +121,7 @@ export function unionListToMessage(
     case 'Identify': return accessor(index, new Identify())! as Identify;
     case 'Identity': return accessor(index, new Identity())! as Identity;
     case 'Retire': return accessor(index, new Retire())! as Retire;
+    case 'PushData': return accessor(index, new PushData())! as PushData;
     default: return null;
   }
 }

@@ -55,8 +55,20 @@ wantedLength():number {
   return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
 }
 
+push(index: number):string
+push(index: number,optionalEncoding:flatbuffers.Encoding):string|Uint8Array
+push(index: number,optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.__string(this.bb!.__vector(this.bb_pos + offset) + index * 4, optionalEncoding) : null;
+}
+
+pushLength():number {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.__vector_len(this.bb_pos + offset) : 0;
+}
+
 static startUpdateGraph(builder:flatbuffers.Builder) {
-  builder.startObject(3);
+  builder.startObject(4);
 }
 
 static addClientId(builder:flatbuffers.Builder, clientIdOffset:flatbuffers.Offset) {
@@ -95,17 +107,34 @@ static startWantedVector(builder:flatbuffers.Builder, numElems:number) {
   builder.startVector(4, numElems, 4);
 }
 
+static addPush(builder:flatbuffers.Builder, pushOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(3, pushOffset, 0);
+}
+
+static createPushVector(builder:flatbuffers.Builder, data:flatbuffers.Offset[]):flatbuffers.Offset {
+  builder.startVector(4, data.length, 4);
+  for (let i = data.length - 1; i >= 0; i--) {
+    builder.addOffset(data[i]!);
+  }
+  return builder.endVector();
+}
+
+static startPushVector(builder:flatbuffers.Builder, numElems:number) {
+  builder.startVector(4, numElems, 4);
+}
+
 static endUpdateGraph(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   builder.requiredField(offset, 4) // client_id
   return offset;
 }
 
-static createUpdateGraph(builder:flatbuffers.Builder, clientIdOffset:flatbuffers.Offset, tasksOffset:flatbuffers.Offset, wantedOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createUpdateGraph(builder:flatbuffers.Builder, clientIdOffset:flatbuffers.Offset, tasksOffset:flatbuffers.Offset, wantedOffset:flatbuffers.Offset, pushOffset:flatbuffers.Offset):flatbuffers.Offset {
   UpdateGraph.startUpdateGraph(builder);
   UpdateGraph.addClientId(builder, clientIdOffset);
   UpdateGraph.addTasks(builder, tasksOffset);
   UpdateGraph.addWanted(builder, wantedOffset);
+  UpdateGraph.addPush(builder, pushOffset);
   return UpdateGraph.endUpdateGraph(builder);
 }
 }
