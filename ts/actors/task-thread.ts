@@ -9,6 +9,7 @@ import { getOp, runWithContext } from './ops.js';
 import { decodeValue, type Encoded } from './serialize.js';
 import { pack, unpack, type Packed } from './thread-values.js';
 import { released } from './gc-hint.js';
+import { ThreadWarmth, type Warmth } from './warm-threads.js';
 
 export interface ThreadArg { ref?: string; literal?: Encoded }
 export interface ThreadTask {
@@ -22,16 +23,22 @@ export type ThreadResult =
   | { ok: true; result: Packed; ms: number }
   | { ok: false; errorType: string; message: string; stack: string; ms: number };
 
-const modules: string[] = (workerData as { modules?: string[] } | undefined)?.modules ?? [];
-for (const m of modules) await import(m);
+const data = workerData as { modules?: string[]; warmth?: Warmth } | undefined;
+for (const m of data?.modules ?? []) await import(m);
+const warmth = data?.warmth ? new ThreadWarmth(data.warmth) : undefined;
 
 /**
  * Runs a batch of tasks in order. Batching amortises the thread hand-off over
  * many tiny tasks; the worker sends batches of one when tasks take long.
  */
 export default async function runTasks(tasks: ThreadTask[]): Promise<ThreadResult[]> {
+  warmth?.started();
   const out: ThreadResult[] = [];
-  for (const t of tasks) out.push(await runTask(t));
+  try {
+    for (const t of tasks) out.push(await runTask(t));
+  } finally {
+    warmth?.finished(tasks.length);
+  }
   return out;
 }
 

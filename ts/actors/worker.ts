@@ -4,6 +4,7 @@
  * `threadsPerWorker` threads, keeps results (spilling past its memory target),
  * serves them to peers and clients, and reports finished/erred tasks in batches.
  */
+import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { Actor, newStimulusId, type Handlers, type Logger } from './actor.js';
 import { MinHeap } from './heap.js';
@@ -12,6 +13,7 @@ import { decodeValue, encodeValue, typeName } from './serialize.js';
 import type { ThreadArg, ThreadResult, ThreadTask } from './task-thread.js';
 import { pack, unpack } from './thread-values.js';
 import type { Transport } from './transport.js';
+import { processWarmth } from './warm-threads.js';
 import { WorkerStore } from './worker-store.js';
 
 export interface WorkerOptions {
@@ -25,6 +27,8 @@ export interface WorkerOptions {
   pauseFraction?: number;
   spillDir?: string;
   heartbeatMs?: number;
+  /** How long a task thread stays awake after a batch for the next one, ms (default 1; 0: never). See warm-threads.ts. */
+  spinMs?: number;
   log?: Logger;
 }
 
@@ -41,6 +45,9 @@ interface PendingTask {
  * never receives more than it asked for at once.
  */
 export const PUSH_MAX_BYTES = 256 * 1024;
+
+/** A task thread stays awake this long after a batch (warm-threads.ts): past a one-task round trip's idle gap. */
+const DEFAULT_SPIN_MS = 1;
 
 /** How long after a reconnect the worker keeps resynchronising (every heartbeat). */
 const RESYNC_MS = 5000;
@@ -111,7 +118,7 @@ export class Worker extends Actor {
       // (100 MB per 100 MB task over NATS). Measured: throughput and round trip unchanged.
       atomics: 'disabled',
       recordTiming: false, // no per-task histogram: it costs on the hot path and nothing reads it
-      workerData: { modules: options.modules },
+      workerData: { modules: options.modules, warmth: processWarmth(options.spinMs ?? DEFAULT_SPIN_MS, availableParallelism()) },
     });
     this.register();
     this.heartbeat = setInterval(() => (Date.now() < this.resyncUntil ? this.resync() : this.sendHeartbeat()), options.heartbeatMs ?? 1000);
@@ -302,8 +309,8 @@ export class Worker extends Actor {
         const value = unpack(r.result);
         const nbytes = this.store.put(key, value);
         const tn = typeName(value);
-        this.finished.push({ key, nbytes, typeName: tn });
-        if (pushTo && nbytes <= PUSH_MAX_BYTES) this.queuePush(pushTo, { key, nbytes, typeName: tn }, value);
+        const pushed = pushTo !== undefined && pushTo !== '' && nbytes <= PUSH_MAX_BYTES && this.queuePush(pushTo, { key, nbytes, typeName: tn }, value);
+        this.finished.push({ key, nbytes, typeName: tn, pushedTo: pushed ? pushTo : undefined });
       } else {
         this.erred.push({ key, errorType: r.errorType, message: r.message, stack: r.stack, threadDied });
       }
@@ -368,19 +375,20 @@ export class Worker extends Actor {
     return { items, missing, attachments };
   }
 
-  /** Adds a small result to what goes to `client` with the next flush. */
-  private queuePush(client: string, item: Omit<PushedItem, 'value'>, value: unknown): void {
+  /** Adds a small result to what goes to `client` with the next flush; false when it cannot be sent. */
+  private queuePush(client: string, item: Omit<PushedItem, 'value'>, value: unknown): boolean {
     let enc;
     try {
       enc = encodeValue(value);
     } catch {
-      return; // not sendable: the client's GetData gets the same error, reported there
+      return false; // not sendable: the client's GetData gets the same error, reported there
     }
     let p = this.pushes.get(client);
     if (p === undefined) this.pushes.set(client, (p = { items: [], attachments: [] }));
     const first = p.attachments.length;
     p.attachments.push(...enc.buffers);
     p.items.push({ ...item, value: { header: enc.header, buffers: enc.buffers.map((_, i) => first + i) } });
+    return true;
   }
 
   private onGetData(m: MsgOf<'GetData'>): void {
