@@ -343,14 +343,12 @@ export class Client extends Actor implements FutureOwner {
       const s = this.keys.get(it.key);
       // Unasked, or already gathered the usual way: the push is dropped.
       if (s === undefined || s.push !== 'wanted' || (s.status !== 'pending' && s.status !== 'finished')) continue;
-      let value;
       try {
-        value = decodeValue(it.value.header, it.value.buffers.map((i) => attachments[i]!));
+        s.push = { value: decodeValue(it.value.header, it.value.buffers.map((i) => attachments[i]!)) };
       } catch (err) {
+        // Still finished (the scheduler sends no KeysUpdate for a pushed key): gather fetches it.
         this.log(`${this.address}: could not decode the pushed result of ${it.key}; it is fetched instead`, err);
-        continue;
       }
-      s.push = { value };
       if (s.status === 'pending') {
         s.status = 'finished';
         s.workers = [m.workerId];
@@ -473,17 +471,25 @@ export class Client extends Actor implements FutureOwner {
    * themselves, and Node would otherwise exit with the await still pending.
    */
   private async hold<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.busy++ === 0) this.keepAlive = setInterval(() => {}, 1 << 30);
+    // One timer, referenced only while someone waits: ref/unref is cheaper than a
+    // new interval per wait, which a loop of one-task round trips paid each time.
+    if (this.busy++ === 0) (this.keepAlive ??= setInterval(() => {}, 1 << 30)).ref();
     try {
       return await fn();
     } finally {
-      if (--this.busy === 0) clearInterval(this.keepAlive);
+      if (--this.busy === 0) this.keepAlive?.unref();
     }
   }
 
   async gatherOne(state: KeyState): Promise<unknown> {
     this.wantPush(state);
     await this.waitFor(state);
+    const pushed = state.push;
+    if (typeof pushed === 'object') {
+      // the common one-task round trip: the value is here already
+      state.push = undefined;
+      return pushed.value;
+    }
     const f = new Future(this, state);
     try {
       return (await this.gather([f]))[0];

@@ -37,6 +37,8 @@ test('a result awaited in the turn it was submitted is pushed: no GetData round 
   assert.equal(value, 10);
   assert.ok(types.includes('PushData'), `expected a PushData among ${types.join(', ')}`);
   assert.ok(!types.includes('DataReply'), `expected no DataReply among ${types.join(', ')}`);
+  // the worker told the scheduler it pushed the result: no KeysUpdate repeats it
+  assert.ok(!types.includes('KeysUpdate'), `expected no KeysUpdate among ${types.join(', ')}`);
 });
 
 test('a result awaited later is fetched the usual way, and is the same value', async () => {

@@ -272,7 +272,8 @@ export class SchedulerState {
 
   // ---------------- results ----------------
 
-  taskFinished(workerId: string, key: string, nbytes: number, typeName: string): void {
+  /** `pushedTo`: a client the worker already sent the result to, which needs no KeysUpdate for it. */
+  taskFinished(workerId: string, key: string, nbytes: number, typeName: string, pushedTo?: string): void {
     const w = this.workers.get(workerId);
     const t = this.tasks.get(key);
     if (w === undefined) return;
@@ -307,7 +308,7 @@ export class SchedulerState {
       d.waiters.delete(t);
       this.maybeRelease(d);
     }
-    for (const c of t.wantedBy) this.emitMemory(t, c);
+    for (const c of t.wantedBy) if (c !== pushedTo) this.emitMemory(t, c);
     this.maybeRelease(t);
     this.schedule();
   }

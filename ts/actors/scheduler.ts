@@ -83,7 +83,7 @@ export class Scheduler extends Actor {
       })), m.wanted);
     },
     TasksDone: (m) => {
-      for (const f of m.finished) this.state.taskFinished(m.workerId, f.key, f.nbytes, f.typeName);
+      for (const f of m.finished) this.state.taskFinished(m.workerId, f.key, f.nbytes, f.typeName, f.pushedTo);
       for (const e of m.erred) {
         if (e.missingKey) {
           this.state.missingData(m.workerId, e.key, e.missingKey, e.missingFrom ?? '');

@@ -14,7 +14,7 @@ const samples: Msg[] = [
   { type: 'ComputeTasks', tasks: [{ key: 'b', op: 'core.add', args: [{ ref: 'a' }], whoHas: [{ key: 'a', workers: ['w-1', 'w-2'] }], priority: 3e9, pushTo: 'client-c' },
     { key: 'c', op: 'core.noop', args: [], whoHas: [], priority: 1, pushTo: '' }] },
   { type: 'PushData', workerId: 'worker-1', items: [{ key: 'b', value: { header: new Uint8Array([3]), buffers: [0] }, nbytes: 8, typeName: 'Float64Array' }] },
-  { type: 'TasksDone', workerId: 'w-1', finished: [{ key: 'a', nbytes: 8, typeName: 'number' }],
+  { type: 'TasksDone', workerId: 'w-1', finished: [{ key: 'a', nbytes: 8, typeName: 'number', pushedTo: '' }, { key: 'p', nbytes: 1, typeName: 'null', pushedTo: 'client-c' }],
     erred: [{ key: 'b', errorType: 'TypeError', message: 'm', stack: 'at x', threadDied: true, missingKey: '', missingFrom: '' },
       { key: 'c', errorType: 'MissingData', message: 'gone', stack: '', threadDied: true, missingKey: 'a', missingFrom: 'worker-2' }] },
   { type: 'Heartbeat', workerId: 'worker-1', memory: 5e9, spilled: 1, executing: 2, queued: 3, paused: true, resync: true },

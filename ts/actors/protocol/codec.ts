@@ -134,7 +134,8 @@ function encodeBody(b: B, m: Msg): number {
       return P.ComputeTasks.createComputeTasks(b, tables(b, ts));
     }
     case 'TasksDone': {
-      const f = tables(b, m.finished.map((t) => P.TaskFinished.createTaskFinished(b, str(b, t.key), big(t.nbytes), sstr(b, t.typeName))));
+      const f = tables(b, m.finished.map((t) =>
+        P.TaskFinished.createTaskFinished(b, str(b, t.key), big(t.nbytes), sstr(b, t.typeName), t.pushedTo ? sstr(b, t.pushedTo) : 0)));
       const e = tables(b, m.erred.map((t) =>
         P.TaskErred.createTaskErred(b, str(b, t.key), str(b, t.errorType), str(b, t.message), str(b, t.stack), t.threadDied,
           t.missingKey ? str(b, t.missingKey) : 0, t.missingFrom ? str(b, t.missingFrom) : 0)));
@@ -257,7 +258,7 @@ function decodeBody(type: P.Message, env: P.Envelope): Msg {
     case P.Message.TasksDone: {
       const m = env.message(new P.TasksDone()) as P.TasksDone;
       return { type: 'TasksDone', workerId: s(m.workerId(), 'workerId'),
-        finished: list(m.finishedLength(), (i) => { const t = m.finished(i)!; return { key: s(t.key(), 'key'), nbytes: num(t.nbytes()), typeName: t.typeName() ?? '' }; }),
+        finished: list(m.finishedLength(), (i) => { const t = m.finished(i)!; return { key: s(t.key(), 'key'), nbytes: num(t.nbytes()), typeName: t.typeName() ?? '', pushedTo: t.pushedTo() ?? '' }; }),
         erred: list(m.erredLength(), (i) => { const t = m.erred(i)!; return { key: s(t.key(), 'key'), errorType: t.errorType() ?? 'Error',
           message: t.message() ?? '', stack: t.stack() ?? '', threadDied: t.threadDied(), missingKey: t.missingKey() ?? '', missingFrom: t.missingFrom() ?? '' }; }) };
     }

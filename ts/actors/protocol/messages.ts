@@ -13,7 +13,11 @@ export interface ComputeTask {
   /** A client already waiting on this result: a small one is pushed to it ('' or absent: none). */
   pushTo?: string;
 }
-export interface TaskFinished { key: string; nbytes: number; typeName: string }
+export interface TaskFinished {
+  key: string; nbytes: number; typeName: string;
+  /** The client this result was pushed to ('' or absent: none). */
+  pushedTo?: string;
+}
 export interface RemoteErrorInfo { errorType: string; message: string; stack: string }
 export interface TaskErred extends RemoteErrorInfo {
   key: string; threadDied: boolean;

@@ -42,8 +42,15 @@ typeName(optionalEncoding?:any):string|Uint8Array|null {
   return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
 }
 
+pushedTo():string|null
+pushedTo(optionalEncoding:flatbuffers.Encoding):string|Uint8Array|null
+pushedTo(optionalEncoding?:any):string|Uint8Array|null {
+  const offset = this.bb!.__offset(this.bb_pos, 10);
+  return offset ? this.bb!.__string(this.bb_pos + offset, optionalEncoding) : null;
+}
+
 static startTaskFinished(builder:flatbuffers.Builder) {
-  builder.startObject(3);
+  builder.startObject(4);
 }
 
 static addKey(builder:flatbuffers.Builder, keyOffset:flatbuffers.Offset) {
@@ -58,17 +65,22 @@ static addTypeName(builder:flatbuffers.Builder, typeNameOffset:flatbuffers.Offse
   builder.addFieldOffset(2, typeNameOffset, 0);
 }
 
+static addPushedTo(builder:flatbuffers.Builder, pushedToOffset:flatbuffers.Offset) {
+  builder.addFieldOffset(3, pushedToOffset, 0);
+}
+
 static endTaskFinished(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   builder.requiredField(offset, 4) // key
   return offset;
 }
 
-static createTaskFinished(builder:flatbuffers.Builder, keyOffset:flatbuffers.Offset, nbytes:bigint, typeNameOffset:flatbuffers.Offset):flatbuffers.Offset {
+static createTaskFinished(builder:flatbuffers.Builder, keyOffset:flatbuffers.Offset, nbytes:bigint, typeNameOffset:flatbuffers.Offset, pushedToOffset:flatbuffers.Offset):flatbuffers.Offset {
   TaskFinished.startTaskFinished(builder);
   TaskFinished.addKey(builder, keyOffset);
   TaskFinished.addNbytes(builder, nbytes);
   TaskFinished.addTypeName(builder, typeNameOffset);
+  TaskFinished.addPushedTo(builder, pushedToOffset);
   return TaskFinished.endTaskFinished(builder);
 }
 }
