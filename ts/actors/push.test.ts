@@ -108,3 +108,12 @@ test('many submits in one turn, all awaited together, are each pushed', async ()
   assert.ok(!types.includes('DataReply'), `expected no DataReply among ${types.join(', ')}`);
   for (const f of futures) f.release();
 });
+
+test('more than 256 keys awaited together come by one GetData per worker, not a push each', async () => {
+  const futures = Array.from({ length: 300 }, (_, i) => client.submit('core.add', i, 2));
+  const { value, types } = await messagesDuring(() => client.gather(futures));
+  assert.deepEqual(value, Array.from({ length: 300 }, (_, i) => i + 2));
+  assert.ok(!types.includes('PushData'), `expected no PushData among ${[...new Set(types)].join(', ')}`);
+  assert.ok(types.includes('DataReply'));
+  for (const f of futures) f.release();
+});
