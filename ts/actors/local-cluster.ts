@@ -59,6 +59,14 @@ export interface LocalClusterOptions {
 
 const BUILTINS = new URL('../builtins.js', import.meta.url).href;
 
+/**
+ * In-process task threads stay awake 1 ms after a one-task batch (warm-threads.ts):
+ * past the idle gap of a one-task round trip. Worker processes (`shoal worker`)
+ * do not spin: over NATS a round trip is ~1 ms of messaging anyway, and several
+ * worker processes on one host would each keep a core busy.
+ */
+const LOCAL_SPIN_MS = 1;
+
 export function moduleUrl(m: string | URL, i: number): string {
   if (m instanceof URL) return m.href;
   if (typeof m !== 'string' || m.length === 0) throw new TypeError(`workerModules[${i}] must be a path or URL, got ${JSON.stringify(m)}`);
@@ -119,7 +127,7 @@ export class LocalCluster {
     const o = this.options;
     const w = new Worker(this.transport, {
       id: `worker-${this.counter++}`, scheduler: this.scheduler.address, threads: o.threadsPerWorker, memoryLimit: o.memoryLimit,
-      modules: o.modules, spillTarget: o.spillTarget, pauseFraction: o.pauseFraction, spillDir: o.spillDir, heartbeatMs: o.heartbeatMs, spinMs: o.spinMs, log: o.log,
+      modules: o.modules, spillTarget: o.spillTarget, pauseFraction: o.pauseFraction, spillDir: o.spillDir, heartbeatMs: o.heartbeatMs, spinMs: o.spinMs ?? LOCAL_SPIN_MS, log: o.log,
     });
     this.workers.push(w);
     return w;

@@ -27,7 +27,10 @@ export interface WorkerOptions {
   pauseFraction?: number;
   spillDir?: string;
   heartbeatMs?: number;
-  /** How long a task thread stays awake after a batch for the next one, ms (default 1; 0: never). See warm-threads.ts. */
+  /**
+   * How long a task thread stays awake after a one-task batch for the next, ms
+   * (default 0: never; `Client.local` gives 1). See warm-threads.ts.
+   */
   spinMs?: number;
   log?: Logger;
 }
@@ -45,9 +48,6 @@ interface PendingTask {
  * never receives more than it asked for at once.
  */
 export const PUSH_MAX_BYTES = 256 * 1024;
-
-/** A task thread stays awake this long after a batch (warm-threads.ts): past a one-task round trip's idle gap. */
-const DEFAULT_SPIN_MS = 1;
 
 /** How long after a reconnect the worker keeps resynchronising (every heartbeat). */
 const RESYNC_MS = 5000;
@@ -118,7 +118,7 @@ export class Worker extends Actor {
       // (100 MB per 100 MB task over NATS). Measured: throughput and round trip unchanged.
       atomics: 'disabled',
       recordTiming: false, // no per-task histogram: it costs on the hot path and nothing reads it
-      workerData: { modules: options.modules, warmth: processWarmth(options.spinMs ?? DEFAULT_SPIN_MS, availableParallelism()) },
+      workerData: { modules: options.modules, warmth: processWarmth(options.spinMs ?? 0, availableParallelism()) },
     });
     this.register();
     this.heartbeat = setInterval(() => (Date.now() < this.resyncUntil ? this.resync() : this.sendHeartbeat()), options.heartbeatMs ?? 1000);
