@@ -15,7 +15,7 @@ import { parseMemoryLimit } from './memory-limit.js';
 import { ProcessCluster } from './process-cluster.js';
 import { ProgressBar, ProgressFeed, type ProgressSnapshot } from './progress.js';
 import type { DataItem, Msg, MsgOf, TaskDef, WireArg } from './protocol/messages.js';
-import { decodeValue, encodeValue } from './serialize.js';
+import { attach, decodeValue, encodeValue } from './serialize.js';
 import type { BlobStore, Transport } from './transport.js';
 import { NatsTransport, type NatsOptions } from './nats/transport.js';
 
@@ -348,6 +348,16 @@ export class Client extends Actor implements FutureOwner {
     if (s?.push === 'unsent') s.push = 'wanted';
   }
 
+  /**
+   * The value pushed for a finished key, if one came. It is handed out once, and
+   * once asked for, a push that comes later is dropped (the caller fetches).
+   */
+  private takePush(s: KeyState): { value: unknown } | undefined {
+    const pushed = s.push;
+    s.push = undefined;
+    return typeof pushed === 'object' ? pushed : undefined;
+  }
+
   /** A worker sent small results this client waits on: they finish their keys at once. */
   private onPushData(m: MsgOf<'PushData'>, attachments: ArrayBufferView[]): void {
     for (const it of m.items) {
@@ -392,9 +402,7 @@ export class Client extends Actor implements FutureOwner {
         throw new TypeError(`task ${JSON.stringify(key)}: an argument of op ${spec.op} cannot be sent to workers (${(err as Error).message}); ` +
           'pass data (numbers, strings, arrays, plain objects, typed arrays, registered types), never functions');
       }
-      const first = attachments.length;
-      attachments.push(...enc.buffers);
-      return { literal: { header: enc.header, buffers: enc.buffers.map((_, i) => first + i) } };
+      return { literal: attach(enc, attachments) };
     });
   }
 
@@ -435,9 +443,8 @@ export class Client extends Actor implements FutureOwner {
         const s = this.keys.get(k);
         if (s === undefined) throw new Error(`gather: key ${k} was released`);
         if (s.error !== undefined) throw s.error;
-        const pushed = s.push;
-        s.push = undefined; // taken once; a late push is dropped
-        if (typeof pushed === 'object') {
+        const pushed = this.takePush(s);
+        if (pushed !== undefined) {
           values.set(k, pushed.value);
           continue;
         }
@@ -495,12 +502,9 @@ export class Client extends Actor implements FutureOwner {
   async gatherOne(state: KeyState): Promise<unknown> {
     this.wantPush(state);
     await this.waitFor(state);
-    const pushed = state.push;
-    if (typeof pushed === 'object') {
-      // the common one-task round trip: the value is here already
-      state.push = undefined;
-      return pushed.value;
-    }
+    // the common one-task round trip: the value is here already
+    const pushed = this.takePush(state);
+    if (pushed !== undefined) return pushed.value;
     const f = new Future(this, state);
     try {
       return (await this.gather([f]))[0];
@@ -571,12 +575,7 @@ export class Client extends Actor implements FutureOwner {
     let refusedBroadcasts = 0;
     const encodeItems = (idx: number[]) => {
       const attachments: ArrayBufferView[] = [];
-      const items: DataItem[] = idx.map((i) => {
-        const enc = encodeValue(values[i]);
-        const first = attachments.length;
-        attachments.push(...enc.buffers);
-        return { key: keys[i]!, value: { header: enc.header, buffers: enc.buffers.map((_, j) => first + j) } };
-      });
+      const items: DataItem[] = idx.map((i) => ({ key: keys[i]!, value: attach(encodeValue(values[i]), attachments) }));
       return { items, attachments };
     };
     // A large broadcast is written once to the cluster's blob store (NATS: a JetStream

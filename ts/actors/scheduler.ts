@@ -8,6 +8,7 @@ import { Actor, type Handlers, type Logger } from './actor.js';
 import { Dashboard, type DashboardOptions } from './dashboard/server.js';
 import type { ComputeTask, KeyErred, KeyInMemory, Msg, MsgOf, WireArg, WorkerInfo } from './protocol/messages.js';
 import { SchedulerState, type Instruction, type SchedulerOptions, type TaskRecord } from './scheduler-state.js';
+import { attach } from './serialize.js';
 import type { Transport } from './transport.js';
 
 /** What the scheduler keeps of a task to send it later: args with their buffers attached. */
@@ -253,9 +254,7 @@ export class Scheduler extends Actor {
         key: t.key, op: t.op, priority: t.priority,
         args: payload.args.map((a) => {
           if (a.ref !== undefined) return { ref: a.ref };
-          const first = attachments.length;
-          attachments.push(...a.literal!.views);
-          return { literal: { header: a.literal!.header, buffers: a.literal!.views.map((_, i) => first + i) } };
+          return { literal: attach({ header: a.literal!.header, buffers: a.literal!.views }, attachments) };
         }),
         whoHas: t.deps.map((d) => ({ key: d.key, workers: [...d.whoHas].map((w) => w.id) })),
         // only while that client still wants it (it may have let go since)

@@ -7,6 +7,7 @@
  */
 import v8 from 'node:v8';
 import { REF } from './graph.js';
+import type { WireValue } from './protocol/messages.js';
 
 /** A type that structured clone cannot carry (e.g. Arrow `Table`): how to take it apart and rebuild it. */
 export interface Serializer<T = unknown> {
@@ -97,6 +98,16 @@ function replace(value: unknown, buffers: ArrayBufferView[], flags: { marked: bo
 }
 
 /** Encodes `value` into a header and out-of-band buffers. */
+/**
+ * Appends an encoded value's buffers to a message's `attachments`: the wire
+ * value (header, buffer indexes) that points at them.
+ */
+export function attach(enc: Encoded, attachments: ArrayBufferView[]): WireValue {
+  const first = attachments.length;
+  attachments.push(...enc.buffers);
+  return { header: enc.header, buffers: enc.buffers.map((_, i) => first + i) };
+}
+
 export function encodeValue(value: unknown): Encoded {
   const buffers: ArrayBufferView[] = [];
   const flags = { marked: false };

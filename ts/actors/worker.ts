@@ -9,7 +9,7 @@ import { Piscina } from 'piscina';
 import { Actor, newStimulusId, type Handlers, type Logger } from './actor.js';
 import { MinHeap } from './heap.js';
 import type { ComputeTask, DataItem, MsgOf, PushedItem, TaskErred, TaskFinished, WireValue } from './protocol/messages.js';
-import { decodeValue, encodeValue, typeName } from './serialize.js';
+import { attach, decodeValue, encodeValue, typeName } from './serialize.js';
 import type { ThreadArg, ThreadResult, ThreadTask } from './task-thread.js';
 import { pack, unpack } from './thread-values.js';
 import type { Transport } from './transport.js';
@@ -367,10 +367,7 @@ export class Worker extends Actor {
         missing.push(key);
         continue;
       }
-      const enc = encodeValue(this.store.get(key));
-      const first = attachments.length;
-      attachments.push(...enc.buffers);
-      items.push({ key, value: { header: enc.header, buffers: enc.buffers.map((_, i) => first + i) } });
+      items.push({ key, value: attach(encodeValue(this.store.get(key)), attachments) });
     }
     return { items, missing, attachments };
   }
@@ -385,9 +382,7 @@ export class Worker extends Actor {
     }
     let p = this.pushes.get(client);
     if (p === undefined) this.pushes.set(client, (p = { items: [], attachments: [] }));
-    const first = p.attachments.length;
-    p.attachments.push(...enc.buffers);
-    p.items.push({ ...item, value: { header: enc.header, buffers: enc.buffers.map((_, i) => first + i) } });
+    p.items.push({ ...item, value: attach(enc, p.attachments) });
     return true;
   }
 
