@@ -49,7 +49,8 @@ import { mergeLayers, tokenize, withLayer, type Layers } from '../collections/gr
 import { BaseEstimator, type Params } from './base.js';
 import { DataFrame, ShoalArray } from './collections-bridge.js';
 import { arrayValue } from './delayed-ops.js';
-import { activeClient, isPlainObject } from './model_selection/search.js';
+import { isPlainObject } from './model_selection/param-grid.js';
+import { activeClient } from './model_selection/search.js';
 import { modelFromBytes } from './persistence.js';
 import { registeredName } from './registry.js';
 

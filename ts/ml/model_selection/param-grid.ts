@@ -16,7 +16,8 @@ export interface Distribution<T = unknown> {
 export type ParamGrid = Record<string, readonly unknown[]>;
 export type ParamDistributions = Record<string, readonly unknown[] | Distribution>;
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+/** Whether `v` is a plain object (an object literal, or one without a prototype). */
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null) return false;
   const p = Object.getPrototypeOf(v);
   return p === Object.prototype || p === null;

@@ -109,7 +109,9 @@ export async function fitAndScore(make: () => BaseEstimator<Params>, X: Matrix, 
     await (ptr === null ? (ytr === null ? est.fit(Xtr) : est.fit(Xtr, ytr)) : est.fit(Xtr, ytr ?? undefined, ptr));
     fitTime = (performance.now() - start) / 1000;
     const s0 = performance.now();
-    const testScores = await scoreAll(est, scorers, rowsOf(X, test), targetsOf(y, test), scoreOptions(fitParamsOf(fitParams, n, test)));
+    // Scores use only the weights: the other per-sample fit parameters are not cut for the test rows.
+    const testWeights = fitParams?.sampleWeight == null ? null : fitParamsOf({ sampleWeight: fitParams.sampleWeight }, n, test);
+    const testScores = await scoreAll(est, scorers, rowsOf(X, test), targetsOf(y, test), scoreOptions(testWeights));
     const scoreTime = (performance.now() - s0) / 1000;
     const trainScores = returnTrain ? await scoreAll(est, scorers, Xtr, ytr, scoreOptions(ptr)) : scorers.map(() => NaN);
     return { ok: true, testScores, trainScores, fitTime, scoreTime, worker };

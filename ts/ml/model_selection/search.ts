@@ -29,7 +29,7 @@ import { NotFittedError } from '../errors.js';
 import { estimatorKind, registerEstimator, registeredName, type EstimatorClass } from '../registry.js';
 import { checkSampleWeight } from '../sample-weight.js';
 import { checkFinite, toMatrix, toVector, type Matrix, type MatrixLike } from '../validation.js';
-import { checkSpace, copySpace, expandGrid, sampleCandidates, type Distribution, type ParamDistributions, type ParamGrid } from './param-grid.js';
+import { checkSpace, copySpace, expandGrid, isPlainObject, sampleCandidates, type Distribution, type ParamDistributions, type ParamGrid } from './param-grid.js';
 import { fitAndScore, type FitParams, type FoldResult } from './search-ops.js';
 import { getScorer, scorerName, type Scorer, type Targets } from './scoring.js';
 import { seededRandom, StratifiedKFold, KFold, type Split } from './split.js';
@@ -108,13 +108,6 @@ interface ScorerSpec {
 }
 type XInput = MatrixLike | ShoalArray | DataFrame;
 type YInput = ArrayLike<number> | readonly string[] | { data: ArrayLike<number>; shape: readonly number[] } | ShoalArray | DataFrame;
-
-/** Whether `v` is a plain object (an object literal, or one without a prototype). */
-export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== 'object' || v === null) return false;
-  const p = Object.getPrototypeOf(v);
-  return p === Object.prototype || p === null;
-}
 
 /** `new Search(search.getParams())` as well as `new Search(estimator, space, options)`. */
 function givenParams<P>(first: unknown, space: unknown, options: object, spaceName: string): Partial<P> {
