@@ -33,11 +33,12 @@ const warmth = data?.warmth ? new ThreadWarmth(data.warmth) : undefined;
  */
 export default async function runTasks(tasks: ThreadTask[]): Promise<ThreadResult[]> {
   warmth?.started();
+  const start = performance.now();
   const out: ThreadResult[] = [];
   try {
     for (const t of tasks) out.push(await runTask(t));
   } finally {
-    warmth?.finished(tasks.length);
+    warmth?.finished(tasks.length, performance.now() - start);
   }
   return out;
 }

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client } from './client.js';
-import { ThreadWarmth, type Warmth } from './warm-threads.js';
+import { ThreadWarmth, TINY_MS, type Warmth } from './warm-threads.js';
 
 const BUSY = 0;
 const SPINNING = 1;
@@ -25,25 +25,25 @@ async function spinLasted(counts: Int32Array): Promise<number> {
   return performance.now() - start;
 }
 
-test('after a one-task batch the thread spins for spinMs with a core to spare, then stops', async () => {
+test('after one tiny task the thread spins for spinMs with a core to spare, then stops', async () => {
   const { w, counts } = warmth(20, 2);
   const t = new ThreadWarmth(w);
   t.started();
   assert.equal(Atomics.load(counts, BUSY), 1);
-  t.finished(1);
+  t.finished(1, 0.01);
   assert.equal(Atomics.load(counts, BUSY), 0);
   assert.equal(Atomics.load(counts, SPINNING), 1);
   const lasted = await spinLasted(counts);
   assert.ok(lasted >= 15 && lasted < 1000, `spun ${lasted} ms for spinMs 20`);
 });
 
-test('no spin after a batch of many tasks, with spinMs 0, or on one core', async () => {
-  for (const [spinMs, cores, batch] of [[20, 2, 8], [0, 2, 1], [20, 1, 1]] as const) {
+test('no spin after a batch of many tasks, a task over TINY_MS, with spinMs 0, or on one core', async () => {
+  for (const [spinMs, cores, batch, ms] of [[20, 2, 8, 0.01], [20, 2, 1, 2 * TINY_MS], [0, 2, 1, 0.01], [20, 1, 1, 0.01]] as const) {
     const { w, counts } = warmth(spinMs, cores);
     const t = new ThreadWarmth(w);
     t.started();
-    t.finished(batch);
-    assert.equal(Atomics.load(counts, SPINNING), 0, `spinMs ${spinMs}, cores ${cores}, batch ${batch}`);
+    t.finished(batch, ms);
+    assert.equal(Atomics.load(counts, SPINNING), 0, `spinMs ${spinMs}, cores ${cores}, batch ${batch}, ${ms} ms`);
   }
 });
 
@@ -52,14 +52,14 @@ test('one spinner per process: a second thread sharing the counters sleeps', asy
   const a = new ThreadWarmth(w);
   const b = new ThreadWarmth(w);
   a.started();
-  a.finished(1);
+  a.finished(1, 0.01);
   b.started();
-  b.finished(1);
+  b.finished(1, 0.01);
   assert.equal(Atomics.load(counts, SPINNING), 1);
   await spinLasted(counts);
   // a finished spin frees the slot for the other thread
   b.started();
-  b.finished(1);
+  b.finished(1, 0.01);
   assert.equal(Atomics.load(counts, SPINNING), 1);
   await spinLasted(counts);
 });
@@ -68,7 +68,7 @@ test('a spin gives way at once when another task thread gets busy and the cores 
   const { w, counts } = warmth(10_000, 2);
   const spinner = new ThreadWarmth(w);
   spinner.started();
-  spinner.finished(1);
+  spinner.finished(1, 0.01);
   assert.equal(Atomics.load(counts, SPINNING), 1);
   await sleep(5);
   Atomics.add(counts, BUSY, 1); // another thread starts a batch: main + it fill the 2 cores
@@ -76,7 +76,7 @@ test('a spin gives way at once when another task thread gets busy and the cores 
   assert.ok(lasted < 1000, `the spin went on ${lasted} ms with no core to spare`);
   // and a thread does not start spinning while the cores are taken
   spinner.started();
-  spinner.finished(1);
+  spinner.finished(1, 0.01);
   assert.equal(Atomics.load(counts, SPINNING), 0);
 });
 

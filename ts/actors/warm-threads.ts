@@ -10,7 +10,7 @@
  * busy). A one-task round trip leaves its thread idle for just that long, so
  * it paid the slow wake every time.
  *
- * So a thread that has just finished a one-task batch keeps polling its event loop
+ * So a thread that has just run one tiny task keeps polling its event loop
  * (a chain of setImmediate callbacks: messages are picked up on the next turn)
  * for `spinMs` more. It spins only with a core to spare: the process's busy
  * task threads, the spinning one and the main thread never outnumber the
@@ -20,6 +20,8 @@
 
 const BUSY = 0;
 const SPINNING = 1;
+/** Batches that took longer than this (ms) are not followed by a spin. */
+export const TINY_MS = 0.1;
 
 /** What the task threads of one process share (sent to them in workerData). */
 export interface Warmth {
@@ -54,15 +56,17 @@ export class ThreadWarmth {
   }
 
   /**
-   * `batchSize`: tasks in the batch just run. Only a batch of one is followed by
-   * a spin: the worker sends one task at a time when it has no more queued, or
-   * when tasks are slow — the regime where the next task comes after a gap.
-   * After big batches of tiny tasks the main thread is the bottleneck, and a
-   * spinner there took CPU from it (50 000 no-op tasks: -18 % tasks/s).
+   * `batchSize`: tasks in the batch just run, in `ms`. Only a batch of one tiny
+   * task (under TINY_MS) is followed by a spin: a chain of them is where a 60 µs
+   * wake-up is most of the time. After big batches of tiny tasks the main
+   * thread is the bottleneck, and a spinner took CPU from it (50 000 no-op
+   * tasks: -18 % tasks/s); after longer tasks the main thread usually has work
+   * of its own between them, and a spinner slowed it (a logistic-regression fit,
+   * 2 workers x 1 thread: +20–30 % time; the vCPUs may share a core).
    */
-  finished(batchSize: number): void {
+  finished(batchSize: number, ms: number): void {
     Atomics.sub(this.counts, BUSY, 1);
-    if (this.w.spinMs <= 0 || batchSize !== 1) return;
+    if (this.w.spinMs <= 0 || batchSize !== 1 || ms > TINY_MS) return;
     this.warmUntil = performance.now() + this.w.spinMs;
     if (this.spinning || !this.coreToSpare()) return;
     if (Atomics.compareExchange(this.counts, SPINNING, 0, 1) !== 0) return; // another thread spins
