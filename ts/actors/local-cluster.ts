@@ -35,7 +35,7 @@ export interface LocalClusterOptions {
   /** How often workers report to the scheduler (default 1000 ms). */
   heartbeatMs?: number;
   /**
-   * How long a task thread stays awake after a batch, waiting for the next
+   * How long a task thread stays awake after a tiny one-task batch, waiting for the next
    * (default 1 ms; 0: it sleeps at once). It uses a core only while one is
    * free; it makes a chain of short tasks start ~60 µs sooner on a VM.
    */
@@ -60,7 +60,7 @@ export interface LocalClusterOptions {
 const BUILTINS = new URL('../builtins.js', import.meta.url).href;
 
 /**
- * In-process task threads stay awake 1 ms after a one-task batch (warm-threads.ts):
+ * In-process task threads stay awake 1 ms after a tiny one-task batch (warm-threads.ts):
  * past the idle gap of a one-task round trip. Worker processes (`shoal worker`)
  * do not spin: over NATS a round trip is ~1 ms of messaging anyway, and several
  * worker processes on one host would each keep a core busy.

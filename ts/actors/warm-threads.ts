@@ -1,5 +1,5 @@
 /**
- * Task threads that stay awake a moment after a batch, for the next one.
+ * Task threads that stay awake a moment after a tiny task, for the next one.
  *
  * Why: on virtual machines (this project's development and CI machines among
  * them) a vCPU left idle past the hypervisor's halt-polling window (KVM: about
@@ -27,7 +27,7 @@ export const TINY_MS = 0.1;
 export interface Warmth {
   /** Int32 counters: task threads running a batch, threads spinning. */
   counters: SharedArrayBuffer;
-  /** How long a thread stays awake after a batch, ms (0: it sleeps at once). */
+  /** How long a thread stays awake after a tiny one-task batch, ms (0: it sleeps at once). */
   spinMs: number;
   /** Cores of the machine: spinning never takes one the others need. */
   cores: number;

@@ -28,7 +28,7 @@ export interface WorkerOptions {
   spillDir?: string;
   heartbeatMs?: number;
   /**
-   * How long a task thread stays awake after a one-task batch for the next, ms
+   * How long a task thread stays awake after a tiny one-task batch for the next, ms
    * (default 0: never; `Client.local` gives 1). See warm-threads.ts.
    */
   spinMs?: number;
