@@ -19,3 +19,6 @@ command -v cargo >/dev/null 2>&1 || { echo "setup: cargo (Rust) is required: htt
 # It installs the locked versions all the same, then runs the package's `prepare`
 # script: the napi-rs release build of bindings/ and tsc.
 npm install --no-audit --no-fund
+
+# NVRTC for the test that compiles the CUDA kernels without a GPU (scripts/nvrtc.sh).
+./scripts/nvrtc.sh

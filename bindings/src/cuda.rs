@@ -32,6 +32,8 @@ pub struct GpuLloydResult {
     pub sums: Float64Array,
     pub counts: Float64Array,
     pub inertia: f64,
+    /// Each row's nearest centre: the CPU kernels' labels bit for bit.
+    pub labels: Int32Array,
 }
 
 #[napi(object)]
@@ -75,8 +77,8 @@ impl GpuDevice {
     /// Lloyd partial (unweighted) of a device matrix against `centers` (`k x cols`).
     #[napi]
     pub fn lloyd_partial(&self, env: Env, x: &GpuMatrix, centers: Float64Array, k: u32) -> Result<GpuLloydResult> {
-        let LloydPartial { sums, counts, inertia } = check(&env, self.gpu.lloyd_partial(&x.inner, &centers, k as usize))?;
-        Ok(GpuLloydResult { sums: sums.into(), counts: counts.into(), inertia })
+        let (LloydPartial { sums, counts, inertia }, labels) = check(&env, self.gpu.lloyd_partial_with_labels(&x.inner, &centers, k as usize))?;
+        Ok(GpuLloydResult { sums: sums.into(), counts: counts.into(), inertia, labels: labels.into() })
     }
 
     /// Loss, gradient and Hessian of a normal / logistic / poisson GLM without intercept

@@ -7,8 +7,9 @@
 //! [`DeviceMatrix`] stays on the device across iterations (only centres / coefficients,
 //! which are small, travel each call). Products use cuBLAS (dgemm / dgemv).
 //!
-//! Not yet run on a GPU: written against cudarc 0.19's API, compiled and its no-device
-//! path tested on a machine without one.
+//! Not yet run on a GPU: written against cudarc 0.19's API, compiled, its kernels compiled
+//! by NVRTC 12.8 (`the_kernels_compile_with_nvrtc`), and its no-device path tested on
+//! machines without one.
 
 use std::sync::Arc;
 
@@ -21,39 +22,96 @@ use crate::glm::Family;
 use crate::kmeans::LloydPartial;
 
 const SOURCE: &str = r#"
-extern "C" __global__ void lloyd_partial(const double* x, int rows, int cols, const double* centers, int k,
-                                         double* sums, double* counts, double* inertia, int* labels) {
-    int i = blockIdx.x * blockDim.x + threadIdx.x;
-    if (i >= rows) return;
-    const double* row = x + (long long)i * cols;
-    int best = 0; double bestd = 1e308;
+// The squared distance of `row` to centre `c` exactly as the CPU kernels sum it (column order,
+// fused multiply-adds), and the nearest centre with ties to the lowest index (0 when all are
+// NaN), so that labels and distances match the CPU's bit for bit.
+__device__ int nearest(const double* row, const double* centers, int cols, int k, double* dist) {
+    int best = 0; double bestd = 0.0;
     for (int c = 0; c < k; c++) {
         double d = 0.0;
-        for (int j = 0; j < cols; j++) { double t = row[j] - centers[c * cols + j]; d += t * t; }
-        if (d < bestd) { bestd = d; best = c; }
+        for (int j = 0; j < cols; j++) { double t = row[j] - centers[c * cols + j]; d = fma(t, t, d); }
+        if (c == 0 || d < bestd) { bestd = d; best = c; }
     }
-    labels[i] = best;
-    atomicAdd(&counts[best], 1.0);
-    atomicAdd(inertia, bestd);
-    for (int j = 0; j < cols; j++) atomicAdd(&sums[best * cols + j], row[j]);
+    *dist = bestd;
+    return best;
+}
+
+// Warp-level sum, so that each warp adds its inertia with one atomic.
+__device__ double warp_sum(double v) {
+    for (int off = 16; off > 0; off >>= 1) v += __shfl_down_sync(0xffffffffu, v, off);
+    return v;
+}
+
+// The Lloyd partial with the block's centres, sums, counts and inertia in shared memory
+// (2*k*cols + k + 1 doubles): threads add into the block's copy, and each block adds its copy
+// into the output once, instead of every row contending for k*cols global addresses.
+// Rows by grid-stride loop; `labels` may be null.
+extern "C" __global__ void lloyd_partial_shared(const double* x, long long rows, int cols, const double* centers, int k,
+                                                double* sums, double* counts, double* inertia, int* labels) {
+    extern __shared__ double sh[];
+    double* c = sh;
+    double* s = c + k * cols;
+    double* n = s + k * cols;
+    double* in = n + k;
+    for (int t = threadIdx.x; t < k * cols; t += blockDim.x) { c[t] = centers[t]; s[t] = 0.0; }
+    for (int t = threadIdx.x; t < k; t += blockDim.x) n[t] = 0.0;
+    if (threadIdx.x == 0) in[0] = 0.0;
+    __syncthreads();
+    double mine = 0.0;
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < rows; i += (long long)gridDim.x * blockDim.x) {
+        const double* row = x + i * cols;
+        double d;
+        int best = nearest(row, c, cols, k, &d);
+        if (labels) labels[i] = best;
+        mine += d;
+        atomicAdd(&n[best], 1.0);
+        for (int j = 0; j < cols; j++) atomicAdd(&s[best * cols + j], row[j]);
+    }
+    mine = warp_sum(mine);
+    if ((threadIdx.x & 31) == 0) atomicAdd(in, mine);
+    __syncthreads();
+    for (int t = threadIdx.x; t < k * cols; t += blockDim.x) atomicAdd(&sums[t], s[t]);
+    for (int t = threadIdx.x; t < k; t += blockDim.x) atomicAdd(&counts[t], n[t]);
+    if (threadIdx.x == 0) atomicAdd(inertia, in[0]);
+}
+
+// The same for centres too many for shared memory: sums and counts straight into global memory.
+extern "C" __global__ void lloyd_partial_global(const double* x, long long rows, int cols, const double* centers, int k,
+                                                double* sums, double* counts, double* inertia, int* labels) {
+    double mine = 0.0;
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < rows; i += (long long)gridDim.x * blockDim.x) {
+        const double* row = x + i * cols;
+        double d;
+        int best = nearest(row, centers, cols, k, &d);
+        if (labels) labels[i] = best;
+        mine += d;
+        atomicAdd(&counts[best], 1.0);
+        for (int j = 0; j < cols; j++) atomicAdd(&sums[best * cols + j], row[j]);
+    }
+    mine = warp_sum(mine);
+    if ((threadIdx.x & 31) == 0) atomicAdd(inertia, mine);
 }
 
 // Per-row GLM terms from the linear predictor eta = X beta: dloss/deta into g, and
-// sqrt(d2loss/deta2) * x_i into z (so Z^T Z is the Hessian); loss summed into *loss.
+// sqrt(d2loss/deta2) * x_i into z (so Z^T Z is the Hessian). Rows by grid-stride loop; the loss
+// is summed per thread, then per warp, with one atomic per warp.
 extern "C" __global__ void glm_terms(int family, const double* x, const double* eta, const double* y,
-                                     int rows, int cols, double* g, double* z, double* loss) {
-    int i = blockIdx.x * blockDim.x + threadIdx.x;
-    if (i >= rows) return;
-    double e = eta[i], yi = y[i], l, d1, d2;
-    if (family == 0) { l = 0.5 * (e - yi) * (e - yi); d1 = e - yi; d2 = 1.0; }
-    else if (family == 1) {
-        double p = e >= 0 ? 1.0 / (1.0 + exp(-e)) : exp(e) / (1.0 + exp(e));
-        l = fmax(e, 0.0) + log1p(exp(-fabs(e))) - yi * e; d1 = p - yi; d2 = p * (1.0 - p);
-    } else { double mu = exp(e); l = mu - yi * e; d1 = mu - yi; d2 = mu; }
-    g[i] = d1;
-    double s = sqrt(d2);
-    for (int j = 0; j < cols; j++) z[(long long)i * cols + j] = s * x[(long long)i * cols + j];
-    atomicAdd(loss, l);
+                                     long long rows, int cols, double* g, double* z, double* loss) {
+    double mine = 0.0;
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < rows; i += (long long)gridDim.x * blockDim.x) {
+        double e = eta[i], yi = y[i], l, d1, d2;
+        if (family == 0) { l = 0.5 * (e - yi) * (e - yi); d1 = e - yi; d2 = 1.0; }
+        else if (family == 1) {
+            double p = e >= 0 ? 1.0 / (1.0 + exp(-e)) : exp(e) / (1.0 + exp(e));
+            l = fmax(e, 0.0) + log1p(exp(-fabs(e))) - yi * e; d1 = p - yi; d2 = p * (1.0 - p);
+        } else { double mu = exp(e); l = mu - yi * e; d1 = mu - yi; d2 = mu; }
+        g[i] = d1;
+        double s = sqrt(d2);
+        for (int j = 0; j < cols; j++) z[i * cols + j] = s * x[i * cols + j];
+        mine += l;
+    }
+    mine = warp_sum(mine);
+    if ((threadIdx.x & 31) == 0) atomicAdd(loss, mine);
 }
 "#;
 
@@ -68,7 +126,8 @@ pub struct DeviceMatrix {
 pub struct Gpu {
     stream: Arc<CudaStream>,
     blas: CudaBlas,
-    lloyd: CudaFunction,
+    lloyd_shared: CudaFunction,
+    lloyd_global: CudaFunction,
     glm: CudaFunction,
     name: String,
 }
@@ -77,8 +136,25 @@ fn gpu_err(what: &str, e: impl std::fmt::Debug) -> KernelError {
     KernelError::Value(format!("cuda: {what} failed: {e:?}"))
 }
 
-fn launch_1d(n: usize) -> LaunchConfig {
-    LaunchConfig::for_num_elems(n as u32)
+/// The kernels as PTX for compute capability `major.minor` (the GPU's own: NVRTC 13 no longer
+/// targets the oldest ones; double-precision atomicAdd needs 6.0).
+fn compile(major: i32, minor: i32) -> std::result::Result<cudarc::nvrtc::Ptx, cudarc::nvrtc::CompileError> {
+    let options = vec![format!("--gpu-architecture=compute_{major}{minor}")];
+    compile_ptx_with_opts(SOURCE, CompileOptions { options, ..Default::default() })
+}
+
+/// Threads per block of the row kernels, and at most this many blocks: each block (or warp)
+/// adds its partial into the output once, so a grid-stride loop over a bounded grid keeps those
+/// atomic adds few.
+const THREADS: u32 = 256;
+const MAX_BLOCKS: usize = 1024;
+/// The shared memory a block may use without opting in (all GPUs since compute capability 2.0).
+const SHARED_BYTES: usize = 48 * 1024;
+
+/// A launch of the grid-stride row kernels over `rows` rows with `shared` bytes per block.
+fn grid_stride(rows: usize, shared: u32) -> LaunchConfig {
+    let blocks = rows.div_ceil(THREADS as usize).clamp(1, MAX_BLOCKS) as u32;
+    LaunchConfig { grid_dim: (blocks, 1, 1), block_dim: (THREADS, 1, 1), shared_mem_bytes: shared }
 }
 
 impl Gpu {
@@ -99,13 +175,15 @@ impl Gpu {
         let name = ctx.name().unwrap_or_else(|_| "unknown GPU".into());
         let stream = ctx.default_stream();
         let blas = CudaBlas::new(stream.clone()).map_err(|e| gpu_err("creating a cuBLAS handle", e))?;
-        // Double-precision atomicAdd needs compute capability 6.0.
-        let opts = CompileOptions { arch: Some("compute_60"), ..Default::default() };
-        let ptx = compile_ptx_with_opts(SOURCE, opts).map_err(|e| gpu_err("NVRTC compilation", e))?;
+        let (major, minor) = ctx.compute_capability().map_err(|e| gpu_err("reading the compute capability", e))?;
+        if major < 6 {
+            return Err(KernelError::Value(format!("cuda: {name} has compute capability {major}.{minor}; shoal needs 6.0 or later")));
+        }
+        let ptx = compile(major, minor).map_err(|e| gpu_err("NVRTC compilation", e))?;
         let module = ctx.load_module(ptx).map_err(|e| gpu_err("loading the module", e))?;
-        let lloyd = module.load_function("lloyd_partial").map_err(|e| gpu_err("loading lloyd_partial", e))?;
-        let glm = module.load_function("glm_terms").map_err(|e| gpu_err("loading glm_terms", e))?;
-        Ok(Gpu { stream, blas, lloyd, glm, name })
+        let load = |name: &str| module.load_function(name).map_err(|e| gpu_err(&format!("loading {name}"), e));
+        let (lloyd_shared, lloyd_global, glm) = (load("lloyd_partial_shared")?, load("lloyd_partial_global")?, load("glm_terms")?);
+        Ok(Gpu { stream, blas, lloyd_shared, lloyd_global, glm, name })
     }
 
     /// The device's name.
@@ -141,9 +219,15 @@ impl Gpu {
         self.stream.clone_dtoh(&c).map_err(|e| gpu_err("download", e))
     }
 
-    /// The Lloyd partial of [`crate::kmeans::lloyd_partial`] on the device (unweighted);
-    /// labels are left on the device.
+    /// The Lloyd partial of [`crate::kmeans::lloyd_partial`] on the device (unweighted).
     pub fn lloyd_partial(&self, x: &DeviceMatrix, centers: &[f64], k: usize) -> Result<LloydPartial> {
+        Ok(self.lloyd_partial_with_labels(x, centers, k)?.0)
+    }
+
+    /// [`Gpu::lloyd_partial`] and each row's nearest centre. Labels and distances are the CPU
+    /// kernels' bit for bit (same sums, same tie rule); the sums differ only in the order of
+    /// their additions.
+    pub fn lloyd_partial_with_labels(&self, x: &DeviceMatrix, centers: &[f64], k: usize) -> Result<(LloydPartial, Vec<i32>)> {
         check_min("k", k, 1)?;
         check_len("centers", centers.len(), k * x.cols, &format!("k*cols = {k}*{}", x.cols))?;
         let s = &self.stream;
@@ -151,23 +235,30 @@ impl Gpu {
         let mut sums = s.alloc_zeros::<f64>(k * x.cols).map_err(|e| gpu_err("alloc", e))?;
         let mut counts = s.alloc_zeros::<f64>(k).map_err(|e| gpu_err("alloc", e))?;
         let mut inertia = s.alloc_zeros::<f64>(1).map_err(|e| gpu_err("alloc", e))?;
-        let mut labels = s.alloc_zeros::<i32>(x.rows).map_err(|e| gpu_err("alloc", e))?;
-        let (rows, cols, kk) = (x.rows as i32, x.cols as i32, k as i32);
-        let mut b = s.launch_builder(&self.lloyd);
+        let mut labels = s.alloc_zeros::<i32>(x.rows.max(1)).map_err(|e| gpu_err("alloc", e))?;
+        let (rows, cols, kk) = (x.rows as i64, x.cols as i32, k as i32);
+        let shared = (2 * k * x.cols + k + 1) * std::mem::size_of::<f64>();
+        let (kernel, shared) = if shared <= SHARED_BYTES { (&self.lloyd_shared, shared as u32) } else { (&self.lloyd_global, 0) };
+        let cfg = grid_stride(x.rows, shared);
+        let mut b = s.launch_builder(kernel);
         b.arg(&x.data).arg(&rows).arg(&cols).arg(&c).arg(&kk).arg(&mut sums).arg(&mut counts).arg(&mut inertia).arg(&mut labels);
-        // SAFETY: argument types and order match the kernel signature in SOURCE.
-        unsafe { b.launch(launch_1d(x.rows)) }.map_err(|e| gpu_err("lloyd_partial launch", e))?;
-        Ok(LloydPartial {
+        // SAFETY: argument types and order match both kernels' signatures in SOURCE; the
+        // shared size is what lloyd_partial_shared indexes.
+        unsafe { b.launch(cfg) }.map_err(|e| gpu_err("lloyd_partial launch", e))?;
+        let mut labels = s.clone_dtoh(&labels).map_err(|e| gpu_err("download", e))?;
+        labels.truncate(x.rows);
+        let part = LloydPartial {
             sums: s.clone_dtoh(&sums).map_err(|e| gpu_err("download", e))?,
             counts: s.clone_dtoh(&counts).map_err(|e| gpu_err("download", e))?,
             inertia: s.clone_dtoh(&inertia).map_err(|e| gpu_err("download", e))?[0],
-        })
+        };
+        Ok((part, labels))
     }
 
     /// Loss, gradient and Hessian of a binary-family GLM without intercept (append a column
     /// of ones to fit one): η = Xβ by dgemv, per-row terms by kernel, Xᵀg by dgemv, ZᵀZ by dgemm.
     pub fn glm_partial(&self, family: Family, x: &DeviceMatrix, y: &[f64], beta: &[f64]) -> Result<(f64, Vec<f64>, Vec<f64>)> {
-        let code = match family {
+        let code: i32 = match family {
             Family::Normal => 0,
             Family::Logistic => 1,
             Family::Poisson => 2,
@@ -189,11 +280,11 @@ impl Gpu {
         let mut g = s.alloc_zeros::<f64>(x.rows).map_err(|e| gpu_err("alloc", e))?;
         let mut z = s.alloc_zeros::<f64>(x.rows * x.cols).map_err(|e| gpu_err("alloc", e))?;
         let mut loss = s.alloc_zeros::<f64>(1).map_err(|e| gpu_err("alloc", e))?;
-        let fam = code as i32;
+        let rows = x.rows as i64;
         let mut b = s.launch_builder(&self.glm);
-        b.arg(&fam).arg(&x.data).arg(&eta).arg(&y_dev).arg(&n).arg(&p).arg(&mut g).arg(&mut z).arg(&mut loss);
+        b.arg(&code).arg(&x.data).arg(&eta).arg(&y_dev).arg(&rows).arg(&p).arg(&mut g).arg(&mut z).arg(&mut loss);
         // SAFETY: argument types and order match glm_terms in SOURCE.
-        unsafe { b.launch(launch_1d(x.rows)) }.map_err(|e| gpu_err("glm_terms launch", e))?;
+        unsafe { b.launch(grid_stride(x.rows, 0)) }.map_err(|e| gpu_err("glm_terms launch", e))?;
         let mut grad = s.alloc_zeros::<f64>(x.cols).map_err(|e| gpu_err("alloc", e))?;
         let gemv_n = GemvConfig { trans: cublasOperation_t::CUBLAS_OP_N, m: p, n, alpha: 1.0, lda: p, incx: 1, beta: 0.0, incy: 1 };
         // SAFETY: Xᵀ (p x n) times g (n).
@@ -233,21 +324,53 @@ mod tests {
         }
     }
 
+    /// Where libnvrtc is found (CI installs it from PyPI: scripts/nvrtc.sh), the kernel source
+    /// must compile to PTX with every entry point the Rust side loads.
+    #[test]
+    fn the_kernels_compile_with_nvrtc() {
+        // SAFETY: only probes whether the shared library can be opened.
+        if !unsafe { cudarc::nvrtc::sys::is_culib_present() } {
+            println!("skipping the_kernels_compile_with_nvrtc: libnvrtc was not found");
+            return;
+        }
+        // Turing (the oldest NVRTC 12.8 does not call deprecated) and Hopper.
+        for (major, minor) in [(7, 5), (9, 0)] {
+            let ptx = compile(major, minor).unwrap_or_else(|e| panic!("NVRTC rejected the kernels for {major}.{minor}: {e:?}")).to_src();
+            assert!(ptx.contains(&format!(".target sm_{major}{minor}")), "{major}.{minor}");
+            for entry in ["lloyd_partial_shared", "lloyd_partial_global", "glm_terms"] {
+                assert!(ptx.contains(&format!(".entry {entry}(")), "no entry {entry} in the PTX for {major}.{minor}");
+            }
+            // Distances by explicit FMAs (the CPU's rounding), atomics on shared and global memory.
+            assert!(ptx.contains("fma.rn.f64"));
+            assert!(ptx.contains("atom.shared.add.f64") && ptx.contains("atom.global.add.f64"), "{major}.{minor}");
+        }
+    }
+
     #[test]
     fn gpu_results_match_the_cpu_kernels() {
         let Some(gpu) = gpu_or_skip("gpu_results_match_the_cpu_kernels") else { return };
-        let (rows, cols, k) = (1000, 4, 3);
+        let (rows, cols) = (1000, 4);
         let mut x = vec![0.0; rows * cols];
         fill_normal_f64(&mut x, 1, 0, 0.0, 1.0).unwrap();
         let dx = gpu.upload(&x, rows, cols).unwrap();
         let g = crate::linalg::gram(&x, None, rows, cols).unwrap();
         let gg = gpu.gram(&dx).unwrap();
         assert!(gg.iter().zip(&g.xtx).all(|(a, b)| (a - b).abs() < 1e-9 * (1.0 + b.abs())));
-        let centers = x[..k * cols].to_vec();
-        let cpu = crate::kmeans::lloyd_partial(&x, rows, cols, &centers, k, None, None).unwrap();
-        let gp = gpu.lloyd_partial(&dx, &centers, k).unwrap();
-        assert_eq!(cpu.counts, gp.counts);
-        assert!((cpu.inertia - gp.inertia).abs() < 1e-8 * cpu.inertia);
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()));
+        // Both Lloyd kernels: k*cols small (shared memory) and too large for it.
+        for (k, cols) in [(3, 4), (8, 20), (300, 12)] {
+            let mut x = vec![0.0; rows * cols];
+            fill_normal_f64(&mut x, 2, cols as u64, 0.0, 1.0).unwrap();
+            let dx = gpu.upload(&x, rows, cols).unwrap();
+            let centers = x[..k * cols].to_vec();
+            let mut labels = vec![0; rows];
+            let cpu = crate::kmeans::lloyd_partial(&x, rows, cols, &centers, k, None, Some(&mut labels)).unwrap();
+            let (gp, glabels) = gpu.lloyd_partial_with_labels(&dx, &centers, k).unwrap();
+            assert_eq!(glabels, labels, "k={k} cols={cols}");
+            assert_eq!(gp.counts, cpu.counts, "k={k} cols={cols}");
+            assert!(close(gp.inertia, cpu.inertia), "k={k} cols={cols}: {} vs {}", gp.inertia, cpu.inertia);
+            assert!(gp.sums.iter().zip(&cpu.sums).all(|(a, b)| close(*a, *b)), "k={k} cols={cols}");
+        }
         let y: Vec<f64> = x.iter().step_by(cols).map(|&v| (v > 0.0) as u8 as f64).collect();
         let beta = vec![0.1, -0.2, 0.3, 0.0];
         let d = Design { family: Family::Logistic, rows, cols, fit_intercept: false };
