@@ -221,13 +221,18 @@ impl Gpu {
 
     /// The Lloyd partial of [`crate::kmeans::lloyd_partial`] on the device (unweighted).
     pub fn lloyd_partial(&self, x: &DeviceMatrix, centers: &[f64], k: usize) -> Result<LloydPartial> {
-        Ok(self.lloyd_partial_with_labels(x, centers, k)?.0)
+        Ok(self.lloyd(x, centers, k, false)?.0)
     }
 
     /// [`Gpu::lloyd_partial`] and each row's nearest centre. Labels and distances are the CPU
     /// kernels' bit for bit (same sums, same tie rule); the sums differ only in the order of
     /// their additions.
     pub fn lloyd_partial_with_labels(&self, x: &DeviceMatrix, centers: &[f64], k: usize) -> Result<(LloydPartial, Vec<i32>)> {
+        self.lloyd(x, centers, k, true)
+    }
+
+    /// The Lloyd pass, with the labels downloaded (empty otherwise) when `want_labels`.
+    fn lloyd(&self, x: &DeviceMatrix, centers: &[f64], k: usize, want_labels: bool) -> Result<(LloydPartial, Vec<i32>)> {
         check_min("k", k, 1)?;
         check_len("centers", centers.len(), k * x.cols, &format!("k*cols = {k}*{}", x.cols))?;
         let s = &self.stream;
@@ -235,17 +240,24 @@ impl Gpu {
         let mut sums = s.alloc_zeros::<f64>(k * x.cols).map_err(|e| gpu_err("alloc", e))?;
         let mut counts = s.alloc_zeros::<f64>(k).map_err(|e| gpu_err("alloc", e))?;
         let mut inertia = s.alloc_zeros::<f64>(1).map_err(|e| gpu_err("alloc", e))?;
-        let mut labels = s.alloc_zeros::<i32>(x.rows.max(1)).map_err(|e| gpu_err("alloc", e))?;
+        let mut labels = s.alloc_zeros::<i32>(if want_labels { x.rows.max(1) } else { 1 }).map_err(|e| gpu_err("alloc", e))?;
+        // The kernels skip the labels given a null pointer.
+        let no_labels = 0u64;
         let (rows, cols, kk) = (x.rows as i64, x.cols as i32, k as i32);
         let shared = (2 * k * x.cols + k + 1) * std::mem::size_of::<f64>();
         let (kernel, shared) = if shared <= SHARED_BYTES { (&self.lloyd_shared, shared as u32) } else { (&self.lloyd_global, 0) };
         let cfg = grid_stride(x.rows, shared);
         let mut b = s.launch_builder(kernel);
-        b.arg(&x.data).arg(&rows).arg(&cols).arg(&c).arg(&kk).arg(&mut sums).arg(&mut counts).arg(&mut inertia).arg(&mut labels);
+        b.arg(&x.data).arg(&rows).arg(&cols).arg(&c).arg(&kk).arg(&mut sums).arg(&mut counts).arg(&mut inertia);
+        if want_labels {
+            b.arg(&mut labels);
+        } else {
+            b.arg(&no_labels);
+        }
         // SAFETY: argument types and order match both kernels' signatures in SOURCE; the
         // shared size is what lloyd_partial_shared indexes.
         unsafe { b.launch(cfg) }.map_err(|e| gpu_err("lloyd_partial launch", e))?;
-        let mut labels = s.clone_dtoh(&labels).map_err(|e| gpu_err("download", e))?;
+        let mut labels = if want_labels { s.clone_dtoh(&labels).map_err(|e| gpu_err("download", e))? } else { Vec::new() };
         labels.truncate(x.rows);
         let part = LloydPartial {
             sums: s.clone_dtoh(&sums).map_err(|e| gpu_err("download", e))?,
@@ -344,6 +356,53 @@ mod tests {
             assert!(ptx.contains("fma.rn.f64"));
             assert!(ptx.contains("atom.shared.add.f64") && ptx.contains("atom.global.add.f64"), "{major}.{minor}");
         }
+    }
+
+    /// The issue-3 benchmark shapes on the GPU beside the CPU kernels (one thread) in the same
+    /// run; data uploaded once, as across iterations. Run where there is a GPU:
+    /// `cargo test --release --features cuda gpu_throughput -- --ignored --nocapture`
+    /// (scripts/gpu-check.sh). Prints medians of 5 runs; asserts nothing about speed.
+    #[test]
+    #[ignore]
+    fn gpu_throughput() {
+        let Some(gpu) = gpu_or_skip("gpu_throughput") else { return };
+        println!("device: {}", gpu.name());
+        let median = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let time = |f: &mut dyn FnMut()| {
+            f(); // warm-up (and NVRTC/JIT, allocation pools)
+            median((0..5).map(|_| {
+                let t = std::time::Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            }).collect())
+        };
+        for (rows, cols) in [(10_000_000, 2), (1_000_000, 20)] {
+            let mut x = vec![0.0; rows * cols];
+            fill_normal_f64(&mut x, 2026, 1, 0.0, 1.0).unwrap();
+            let centers = x[..8 * cols].to_vec();
+            let dx = gpu.upload(&x, rows, cols).unwrap();
+            let bytes = (rows * cols * 8) as f64;
+            let g = time(&mut || drop(gpu.lloyd_partial(&dx, &centers, 8).unwrap()));
+            let c = time(&mut || drop(crate::kmeans::lloyd_partial(&x, rows, cols, &centers, 8, None, None).unwrap()));
+            println!("lloyd {rows}x{cols} k=8: gpu {:.1} GB/s, cpu 1 thread {:.2} GB/s, ratio {:.1}x", bytes / g / 1e9, bytes / c / 1e9, c / g);
+        }
+        let (rows, cols) = (1_000_000, 100);
+        let mut x = vec![0.0; rows * cols];
+        fill_normal_f64(&mut x, 2026, 2, 0.0, 1.0).unwrap();
+        let dx = gpu.upload(&x, rows, cols).unwrap();
+        let flops = 2.0 * (rows * cols * cols) as f64;
+        let g = time(&mut || drop(gpu.gram(&dx).unwrap()));
+        let c = time(&mut || drop(crate::linalg::gram(&x, None, rows, cols).unwrap()));
+        println!("gram {rows}x{cols}: gpu {:.0} GFLOP/s, cpu 1 thread {:.1} GFLOP/s, ratio {:.1}x", flops / g / 1e9, flops / c / 1e9, c / g);
+        let y: Vec<f64> = x.iter().step_by(cols).map(|&v| (v > 0.0) as u8 as f64).collect();
+        let beta = vec![0.01; cols];
+        let g = time(&mut || drop(gpu.glm_partial(Family::Logistic, &dx, &y, &beta).unwrap()));
+        let d = Design { family: Family::Logistic, rows, cols, fit_intercept: false };
+        let c = time(&mut || drop(glm_partial(&d, &x, &y, None, &beta, true).unwrap()));
+        println!("logistic loss+grad+hessian {rows}x{cols}: gpu {:.1} ms, cpu 1 thread {:.1} ms, ratio {:.1}x", g * 1e3, c * 1e3, c / g);
     }
 
     #[test]
