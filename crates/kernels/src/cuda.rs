@@ -42,10 +42,27 @@ __device__ double warp_sum(double v) {
     return v;
 }
 
+// This thread's rows (grid-stride loop): each row's nearest centre into `labels` (unless null),
+// the row added into `s` and its count into `n` (a block's shared copy, or the output itself);
+// returns the warp's summed distances (to lane 0).
+__device__ double assign_rows(const double* x, long long rows, int cols, const double* centers, int k,
+                              double* s, double* n, int* labels) {
+    double mine = 0.0;
+    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < rows; i += (long long)gridDim.x * blockDim.x) {
+        const double* row = x + i * cols;
+        double d;
+        int best = nearest(row, centers, cols, k, &d);
+        if (labels) labels[i] = best;
+        mine += d;
+        atomicAdd(&n[best], 1.0);
+        for (int j = 0; j < cols; j++) atomicAdd(&s[best * cols + j], row[j]);
+    }
+    return warp_sum(mine);
+}
+
 // The Lloyd partial with the block's centres, sums, counts and inertia in shared memory
 // (2*k*cols + k + 1 doubles): threads add into the block's copy, and each block adds its copy
 // into the output once, instead of every row contending for k*cols global addresses.
-// Rows by grid-stride loop; `labels` may be null.
 extern "C" __global__ void lloyd_partial_shared(const double* x, long long rows, int cols, const double* centers, int k,
                                                 double* sums, double* counts, double* inertia, int* labels) {
     extern __shared__ double sh[];
@@ -57,17 +74,7 @@ extern "C" __global__ void lloyd_partial_shared(const double* x, long long rows,
     for (int t = threadIdx.x; t < k; t += blockDim.x) n[t] = 0.0;
     if (threadIdx.x == 0) in[0] = 0.0;
     __syncthreads();
-    double mine = 0.0;
-    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < rows; i += (long long)gridDim.x * blockDim.x) {
-        const double* row = x + i * cols;
-        double d;
-        int best = nearest(row, c, cols, k, &d);
-        if (labels) labels[i] = best;
-        mine += d;
-        atomicAdd(&n[best], 1.0);
-        for (int j = 0; j < cols; j++) atomicAdd(&s[best * cols + j], row[j]);
-    }
-    mine = warp_sum(mine);
+    double mine = assign_rows(x, rows, cols, c, k, s, n, labels);
     if ((threadIdx.x & 31) == 0) atomicAdd(in, mine);
     __syncthreads();
     for (int t = threadIdx.x; t < k * cols; t += blockDim.x) atomicAdd(&sums[t], s[t]);
@@ -75,20 +82,10 @@ extern "C" __global__ void lloyd_partial_shared(const double* x, long long rows,
     if (threadIdx.x == 0) atomicAdd(inertia, in[0]);
 }
 
-// The same for centres too many for shared memory: sums and counts straight into global memory.
+// The same for centres too many for shared memory: sums and counts straight into the output.
 extern "C" __global__ void lloyd_partial_global(const double* x, long long rows, int cols, const double* centers, int k,
                                                 double* sums, double* counts, double* inertia, int* labels) {
-    double mine = 0.0;
-    for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < rows; i += (long long)gridDim.x * blockDim.x) {
-        const double* row = x + i * cols;
-        double d;
-        int best = nearest(row, centers, cols, k, &d);
-        if (labels) labels[i] = best;
-        mine += d;
-        atomicAdd(&counts[best], 1.0);
-        for (int j = 0; j < cols; j++) atomicAdd(&sums[best * cols + j], row[j]);
-    }
-    mine = warp_sum(mine);
+    double mine = assign_rows(x, rows, cols, centers, k, sums, counts, labels);
     if ((threadIdx.x & 31) == 0) atomicAdd(inertia, mine);
 }
 
