@@ -237,8 +237,8 @@ impl Gpu {
         let mut sums = s.alloc_zeros::<f64>(k * x.cols).map_err(|e| gpu_err("alloc", e))?;
         let mut counts = s.alloc_zeros::<f64>(k).map_err(|e| gpu_err("alloc", e))?;
         let mut inertia = s.alloc_zeros::<f64>(1).map_err(|e| gpu_err("alloc", e))?;
-        let mut labels = s.alloc_zeros::<i32>(if want_labels { x.rows.max(1) } else { 1 }).map_err(|e| gpu_err("alloc", e))?;
-        // The kernels skip the labels given a null pointer.
+        let mut labels = if want_labels { Some(s.alloc_zeros::<i32>(x.rows.max(1)).map_err(|e| gpu_err("alloc", e))?) } else { None };
+        // Without labels the kernels get a null pointer and skip them.
         let no_labels = 0u64;
         let (rows, cols, kk) = (x.rows as i64, x.cols as i32, k as i32);
         let shared = (2 * k * x.cols + k + 1) * std::mem::size_of::<f64>();
@@ -246,15 +246,17 @@ impl Gpu {
         let cfg = grid_stride(x.rows, shared);
         let mut b = s.launch_builder(kernel);
         b.arg(&x.data).arg(&rows).arg(&cols).arg(&c).arg(&kk).arg(&mut sums).arg(&mut counts).arg(&mut inertia);
-        if want_labels {
-            b.arg(&mut labels);
-        } else {
-            b.arg(&no_labels);
-        }
+        match labels.as_mut() {
+            Some(l) => b.arg(l),
+            None => b.arg(&no_labels),
+        };
         // SAFETY: argument types and order match both kernels' signatures in SOURCE; the
         // shared size is what lloyd_partial_shared indexes.
         unsafe { b.launch(cfg) }.map_err(|e| gpu_err("lloyd_partial launch", e))?;
-        let mut labels = if want_labels { s.clone_dtoh(&labels).map_err(|e| gpu_err("download", e))? } else { Vec::new() };
+        let mut labels = match &labels {
+            Some(l) => s.clone_dtoh(l).map_err(|e| gpu_err("download", e))?,
+            None => Vec::new(),
+        };
         labels.truncate(x.rows);
         let part = LloydPartial {
             sums: s.clone_dtoh(&sums).map_err(|e| gpu_err("download", e))?,
