@@ -8,16 +8,8 @@ cd "$(dirname "$0")"
 PYTHON="${PYTHON:-python3}"
 command -v "$PYTHON" >/dev/null 2>&1 || { echo "bench/setup.sh: $PYTHON is required (Python >= 3.10)" >&2; exit 1; }
 
-if [ ! -x .venv/bin/python ]; then
-  # Debian/Ubuntu ship venv without ensurepip in a separate package.
-  if ! "$PYTHON" -m venv .venv 2>/dev/null; then
-    rm -rf .venv
-    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv
-    "$PYTHON" -m venv .venv
-  fi
-fi
+. ../scripts/venv.sh
+make_venv "$PYTHON" .venv
 
 want="$(sha256sum requirements.txt | cut -d' ' -f1)"
 if [ -f .venv/.requirements.sha256 ] && [ "$(cat .venv/.requirements.sha256)" = "$want" ]; then

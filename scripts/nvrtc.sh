@@ -24,14 +24,8 @@ command -v "$PYTHON" >/dev/null 2>&1 || { echo "scripts/nvrtc.sh: $PYTHON is req
 
 rm -rf "$dir"
 mkdir -p "$dir"
-# Debian/Ubuntu ship venv without ensurepip in a separate package.
-if ! "$PYTHON" -m venv "$dir/venv" 2>/dev/null; then
-  rm -rf "$dir/venv"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv
-  "$PYTHON" -m venv "$dir/venv"
-fi
+. scripts/venv.sh
+make_venv "$PYTHON" "$dir/venv"
 "$dir/venv/bin/python" -m pip install --quiet --disable-pip-version-check "$want"
 ls "$dir"/venv/lib/python3*/site-packages/nvidia/cuda_nvrtc/lib/libnvrtc.so.12 >/dev/null
 echo "$want" > "$dir/.installed"
