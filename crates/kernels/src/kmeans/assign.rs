@@ -6,15 +6,19 @@
 //! fused multiply-adds (no ‖x‖² − 2x·c + ‖c‖² cancellation, so always ≥ 0 and exactly 0 at a
 //! centre); ties go to the lowest centre index.
 //!
-//! Three implementations, picked at run time on x86-64, give the same labels and distances
+//! The implementations, picked at run time on x86-64, give the same labels and distances
 //! bit for bit (the portable one where it is compiled with FMA; the sums differ only in the
 //! order of their additions):
 //! - ≤ 4 columns (`Avx512`, `Avx2`): rows in SIMD lanes (8 or 4 rows a vector, columns
 //!   de-interleaved), a running minimum and index over the centres, no horizontal work. The
 //!   sums are then added row by row from L1, each lane into its own copy of the accumulators,
 //!   so that consecutive rows on the same centre do not wait on each other's stores.
-//! - ≥ 5 columns (both x86 paths): centres in lanes (8 a pair of AVX2 vectors), 5 rows at a
-//!   time so that each centre load serves 5 rows, then a horizontal argmin per row.
+//! - ≥ 5 columns (AVX2, and AVX-512 on CPUs that split 512-bit operations in two, as Zen 4):
+//!   centres in lanes (8 a pair of AVX2 vectors), 5 rows at a time so that each centre load
+//!   serves 5 rows, then a horizontal argmin per row.
+//! - `Avx512Full` (full-width 512-bit units, as Zen 5): ≥ 5 columns in tiles of 8 rows with the
+//!   argmin after a transpose (`full.rs`); 1 or 2 columns and up to 8 centres with the sums in
+//!   registers; the rest as `Avx512`.
 //! - `Portable`: the same arithmetic in plain loops (other CPUs, and a reference in tests).
 
 use super::LloydPartial;
@@ -29,17 +33,34 @@ pub(crate) enum Path {
     Portable,
     #[cfg(target_arch = "x86_64")]
     Avx2,
+    /// AVX-512 on CPUs that run each 512-bit operation as two 256-bit halves (AMD Zen 4) or
+    /// that we have not measured (Intel): the AVX2 kernel for many columns.
     #[cfg(target_arch = "x86_64")]
     Avx512,
+    /// AVX-512 on full-width 512-bit units (AMD Zen 5): the 8-row tile kernel for many columns
+    /// (`full.rs`) and the sums in registers for 1 or 2 columns and up to 8 centres.
+    #[cfg(target_arch = "x86_64")]
+    Avx512Full,
 }
 
 impl Path {
+    /// The CPU's best path, found once; `SHOAL_KMEANS_KERNEL` (`portable`, `avx2`, `avx512`,
+    /// `avx512full`) picks another the CPU can run, for comparisons.
     pub(crate) fn detect() -> Path {
+        static PATH: std::sync::OnceLock<Path> = std::sync::OnceLock::new();
+        *PATH.get_or_init(|| {
+            let best = Path::best();
+            let asked = std::env::var("SHOAL_KMEANS_KERNEL").ok();
+            asked.and_then(|name| Path::available().into_iter().find(|p| format!("{p:?}").eq_ignore_ascii_case(&name))).unwrap_or(best)
+        })
+    }
+
+    fn best() -> Path {
         #[cfg(target_arch = "x86_64")]
         {
             if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
                 if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("avx512vl") {
-                    return Path::Avx512;
+                    return if amd_family() >= Some(0x1A) { Path::Avx512Full } else { Path::Avx512 };
                 }
                 return Path::Avx2;
             }
@@ -47,21 +68,31 @@ impl Path {
         Path::Portable
     }
 
-    /// Every path this CPU can run, for tests that compare them.
-    #[cfg(test)]
-    pub(crate) fn all_available() -> Vec<Path> {
+    /// Every path this CPU can run (tests compare them all).
+    pub(crate) fn available() -> Vec<Path> {
         let mut v = vec![Path::Portable];
         #[cfg(target_arch = "x86_64")]
         {
-            if matches!(Path::detect(), Path::Avx2 | Path::Avx512) {
+            if matches!(Path::best(), Path::Avx2 | Path::Avx512 | Path::Avx512Full) {
                 v.push(Path::Avx2);
             }
-            if Path::detect() == Path::Avx512 {
-                v.push(Path::Avx512);
+            if matches!(Path::best(), Path::Avx512 | Path::Avx512Full) {
+                v.extend([Path::Avx512, Path::Avx512Full]);
             }
         }
         v
     }
+}
+
+/// The CPU family of an AMD processor (0x19: Zen 3 and 4, 0x1A: Zen 5), None on others.
+#[cfg(target_arch = "x86_64")]
+fn amd_family() -> Option<u32> {
+    use std::arch::x86_64::__cpuid;
+    // Leaves 0 and 1 exist on every x86-64 CPU.
+    let (vendor, sig) = (__cpuid(0), __cpuid(1).eax);
+    let amd = [vendor.ebx, vendor.edx, vendor.ecx] == [0x6874_7541, 0x6974_6E65, 0x444D_4163]; // "AuthenticAMD"
+    let base = (sig >> 8) & 0xF;
+    amd.then_some(if base == 0xF { base + ((sig >> 20) & 0xFF) } else { base })
 }
 
 /// The outputs of one pass; each is optional. Lengths are checked by the callers.
@@ -96,9 +127,16 @@ pub(crate) fn assign<T: Element>(path: Path, x: &[T], rows: usize, cols: usize, 
     match path {
         Path::Portable => run(portable::State::new(centers, k, cols, accumulate), x, rows, cols, out),
         #[cfg(target_arch = "x86_64")]
-        Path::Avx2 | Path::Avx512 => {
+        Path::Avx512Full if cols > 4 => run(full::State::new(centers, k, cols, accumulate), x, rows, cols, out),
+        #[cfg(target_arch = "x86_64")]
+        Path::Avx2 | Path::Avx512 | Path::Avx512Full => {
             let weighted = out.weights.is_some();
-            run(x86::State::new(path == Path::Avx512, centers, k, cols, accumulate, weighted), x, rows, cols, out)
+            let lanes = match path {
+                Path::Avx2 => x86::Width::Avx2,
+                Path::Avx512 => x86::Width::Avx512,
+                _ => x86::Width::Avx512Full,
+            };
+            run(x86::State::new(lanes, centers, k, cols, accumulate, weighted), x, rows, cols, out)
         }
     }
 }
@@ -209,6 +247,9 @@ mod portable {
     }
 }
 
+#[cfg(target_arch = "x86_64")]
+mod full;
+
 /// The AVX2+FMA and AVX-512 kernels.
 #[cfg(target_arch = "x86_64")]
 mod x86 {
@@ -220,9 +261,20 @@ mod x86 {
     /// lane would crowd L1).
     const MAX_COPIES_K: usize = 64;
 
+    /// The vector width the small-cols kernel uses, and whether 512-bit units are full width.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    pub(super) enum Width {
+        Avx2,
+        Avx512,
+        Avx512Full,
+    }
+
     pub(super) struct State {
         /// AVX-512 (8 rows a vector) for the small-cols kernel; AVX2 otherwise.
         wide: bool,
+        /// Full-width AVX-512: 1 or 2 columns, up to 8 centres, unweighted, accumulate in
+        /// registers ([`small_in_registers`]).
+        in_registers: bool,
         k: usize,
         cols: usize,
         accumulate: bool,
@@ -256,9 +308,11 @@ mod x86 {
     }
 
     impl State {
-        pub(super) fn new(wide: bool, centers: &[f64], k: usize, cols: usize, accumulate: bool, weighted: bool) -> State {
+        pub(super) fn new(width: Width, centers: &[f64], k: usize, cols: usize, accumulate: bool, weighted: bool) -> State {
+            let wide = width != Width::Avx2;
             let mut st = State {
                 wide,
+                in_registers: width == Width::Avx512Full && accumulate && !weighted && cols <= 2 && k <= 8,
                 k,
                 cols,
                 accumulate,
@@ -376,6 +430,15 @@ mod x86 {
                 }
             };
         }
+        if L::N == 8 && st.in_registers {
+            match (st.cols, small_unroll(st.k)) {
+                (1, 4) => small_in_registers::<1, 4>(st, x, r0, io),
+                (1, _) => small_in_registers::<1, 8>(st, x, r0, io),
+                (_, 4) => small_in_registers::<2, 4>(st, x, r0, io),
+                _ => small_in_registers::<2, 8>(st, x, r0, io),
+            }
+            return;
+        }
         match (st.accumulate, io.weights.is_some()) {
             (false, _) => by_d!(false, false),
             (true, false) => by_d!(false, true),
@@ -432,6 +495,97 @@ mod x86 {
             small_sums::<L, D, W>(&mut cx, sl ^ 1);
             st.inertia += L::hsum(cx.inert);
         }
+    }
+
+    /// Full-width AVX-512, 1 or 2 columns, up to 8 centres, unweighted: the sums in registers
+    /// (a vector per centre and column, lanes = rows; one masked add per centre and column and 8
+    /// rows) and the counts in byte counters (each lane's u64 holds 8 counts of up to 255, one
+    /// per centre), instead of the row-by-row adds into memory. On Zen 5 the row-by-row adds cost
+    /// more than the search; on Zen 4 these masked adds took the add pipes the search fills (0.7x).
+    #[inline(always)]
+    unsafe fn small_in_registers<const D: usize, const KC: usize>(st: &mut State, x: &[f64], r0: usize, io: &mut Io) {
+        let n = x.len() / D;
+        let c = st.c.as_ptr();
+        let mut acc = Registers::<D, KC> {
+            sums: [[_mm512_setzero_pd(); D]; KC],
+            bytes: _mm512_setzero_si512(),
+            inertia: _mm512_setzero_pd(),
+        };
+        let mut counts = [0u64; 8];
+        let labels = io.labels.as_deref_mut().map_or(std::ptr::null_mut(), |l| l.as_mut_ptr().add(r0));
+        let mut i = 0;
+        let mut since_flush = 0;
+        while i + 8 <= n {
+            let idx = registers_vector::<D, KC>(x.as_ptr().add(i * D), c, 0xFF, &mut acc);
+            if !labels.is_null() {
+                Avx512::store_labels(labels.add(i), idx);
+            }
+            i += 8;
+            since_flush += 1;
+            if since_flush == 255 {
+                flush_bytes(&mut acc.bytes, &mut counts);
+                since_flush = 0;
+            }
+        }
+        if i < n {
+            // The last rows, zero-padded; the mask keeps the padding out of every sum.
+            let valid = n - i;
+            let mut xt = [0.0; 16];
+            xt[..valid * D].copy_from_slice(&x[i * D..]);
+            let idx = registers_vector::<D, KC>(xt.as_ptr(), c, ((1u32 << valid) - 1) as u8, &mut acc);
+            if !labels.is_null() {
+                let mut t = [0i32; 8];
+                Avx512::store_labels(t.as_mut_ptr(), idx);
+                std::ptr::copy_nonoverlapping(t.as_ptr(), labels.add(i), valid);
+            }
+        }
+        flush_bytes(&mut acc.bytes, &mut counts);
+        // Into copy 0 of each centre's accumulator entry (the counts as integer bits).
+        let e = stride(D);
+        for (j, (sums, &count)) in acc.sums.iter().zip(&counts).take(st.k).enumerate() {
+            let entry = &mut st.acc[j * st.copies * e..];
+            for (a, &s) in entry.iter_mut().zip(sums) {
+                *a += _mm512_reduce_add_pd(s);
+            }
+            entry[D] = f64::from_bits(entry[D].to_bits() + count);
+        }
+        st.inertia += _mm512_reduce_add_pd(acc.inertia);
+    }
+
+    /// The accumulators of [`small_in_registers`].
+    struct Registers<const D: usize, const KC: usize> {
+        sums: [[__m512d; D]; KC],
+        bytes: __m512i,
+        inertia: __m512d,
+    }
+
+    /// One vector of 8 rows at `xp` (lanes outside `keep` are padding): their nearest centres,
+    /// added into `acc`; returns the labels.
+    #[inline(always)]
+    unsafe fn registers_vector<const D: usize, const KC: usize>(xp: *const f64, c: *const f64, keep: u8, acc: &mut Registers<D, KC>) -> __m512i {
+        let (best, idx) = nearest::<Avx512, D, KC>(xp, c, KC);
+        acc.inertia = _mm512_add_pd(acc.inertia, _mm512_maskz_mov_pd(keep, best));
+        // 1 << (8·label): the byte of the row's centre.
+        let one_byte = _mm512_sllv_epi64(_mm512_set1_epi64(1), _mm512_slli_epi64::<3>(idx));
+        acc.bytes = _mm512_mask_add_epi64(acc.bytes, keep, acc.bytes, one_byte);
+        let xs = Avx512::load_t::<D>(xp);
+        for (j, sums) in acc.sums.iter_mut().enumerate() {
+            let on_j = _mm512_mask_cmpeq_epi64_mask(keep, idx, _mm512_set1_epi64(j as i64));
+            for (s, &xm) in sums.iter_mut().zip(&xs) {
+                *s = _mm512_mask_add_pd(*s, on_j, *s, xm);
+            }
+        }
+        idx
+    }
+
+    /// Adds the byte counters into `counts` and clears them.
+    #[inline(always)]
+    unsafe fn flush_bytes(bytes: &mut __m512i, counts: &mut [u64; 8]) {
+        for (j, c) in counts.iter_mut().enumerate() {
+            let b = _mm512_and_si512(_mm512_srl_epi64(*bytes, _mm_cvtsi32_si128(8 * j as i32)), _mm512_set1_epi64(0xFF));
+            *c += _mm512_reduce_add_epi64(b) as u64;
+        }
+        *bytes = _mm512_setzero_si512();
     }
 
     /// What [`small_vector`] reads and writes (raw pointers: the loop is hot and bounds are
@@ -1019,7 +1173,7 @@ mod tests {
                     let c = normal(k * cols, 1000 + case);
                     let w: Vec<f64> = normal(rows, 2000 + case).iter().map(|v| v.abs()).collect();
                     let expect = brute(&x, cols, &c, k);
-                    for path in Path::all_available() {
+                    for path in Path::available() {
                         for weighted in [false, true] {
                             let wopt = if weighted { Some(&w[..]) } else { None };
                             let r = run(path, &x, rows, cols, &c, k, wopt);
@@ -1056,7 +1210,7 @@ mod tests {
             let x = normal(rows * cols, 50 + s as u64);
             let c = normal(k * cols, 60 + s as u64);
             // The portable path rounds the same only where it is compiled with FMA.
-            let paths = Path::all_available().into_iter().filter(|&p| p != Path::Portable || portable::FMA);
+            let paths = Path::available().into_iter().filter(|&p| p != Path::Portable || portable::FMA);
             let runs: Vec<Run> = paths.map(|p| run(p, &x, rows, cols, &c, k, None)).collect();
             for r in &runs[1..] {
                 assert_eq!(r.labels, runs[0].labels, "rows={rows} cols={cols} k={k}");
@@ -1078,7 +1232,7 @@ mod tests {
                 let rows = 37;
                 let x: Vec<f64> = (0..rows * cols).map(|t| ((t * 7 % 9) as f64 - 4.0) * 0.5).collect();
                 let expect = brute(&x, cols, &c, k);
-                for path in Path::all_available() {
+                for path in Path::available() {
                     let r = run(path, &x, rows, cols, &c, k, None);
                     for (i, &(l, d)) in expect.iter().enumerate() {
                         assert_eq!(r.labels[i], l as i32, "{path:?} cols={cols} k={k} row {i}");
@@ -1087,7 +1241,7 @@ mod tests {
                 }
                 // A row exactly between two centres: x = 0 between -1 and +1 in every column.
                 let c2: Vec<f64> = [vec![1.0; cols], vec![-1.0; cols]].concat();
-                for path in Path::all_available() {
+                for path in Path::available() {
                     let r = run(path, &vec![0.0; 9 * cols], 9, cols, &c2, 2, None);
                     assert!(r.labels.iter().all(|&l| l == 0), "{path:?} cols={cols}");
                 }
@@ -1099,7 +1253,7 @@ mod tests {
     fn distances_at_the_centres_are_exactly_zero() {
         for cols in [1, 2, 3, 4, 5, 12] {
             let c = normal(10 * cols, 7);
-            for path in Path::all_available() {
+            for path in Path::available() {
                 let r = run(path, &c, 10, cols, &c, 10, None);
                 assert_eq!(r.dist, vec![0.0; 10], "{path:?} cols={cols}");
                 assert_eq!(r.labels, (0..10).collect::<Vec<i32>>(), "{path:?} cols={cols}");
@@ -1115,7 +1269,7 @@ mod tests {
             let widened: Vec<f64> = x32.iter().map(|&v| v as f64).collect();
             let c = normal(k * cols, 4);
             let w: Vec<f64> = (0..rows).map(|i| (i % 5) as f64 * 0.5).collect();
-            for path in Path::all_available() {
+            for path in Path::available() {
                 let a = run(path, &x32, rows, cols, &c, k, Some(&w));
                 let b = run(path, &widened, rows, cols, &c, k, Some(&w));
                 assert_eq!(a.labels, b.labels, "{path:?}");
@@ -1134,7 +1288,7 @@ mod tests {
             let c = normal(4 * cols, 22);
             let w: Vec<f64> = (0..13).map(|i| (i % 4) as f64).collect();
             let rep: Vec<f64> = (0..13).flat_map(|i| std::iter::repeat_n(&x[i * cols..(i + 1) * cols], i % 4).flatten().copied()).collect();
-            for path in Path::all_available() {
+            for path in Path::available() {
                 let a = run(path, &x, 13, cols, &c, 4, Some(&w));
                 let b = run(path, &rep, rep.len() / cols, cols, &c, 4, None);
                 assert_eq!(a.part.counts, b.part.counts, "{path:?} cols={cols}");
