@@ -24,7 +24,7 @@
  * ```
  */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -295,6 +295,9 @@ export function baselineCase(result: BaselineResult, name: string): Measurement 
 /** The machine a result was measured on. */
 export interface MachineInfo {
   cpuModel: string;
+  /** `family F model M` from /proc/cpuinfo (Linux): tells CPU generations apart where the model
+   * name does not (a VM's "AMD EPYC" is Zen 4 at family 25, Zen 5 at 26); null elsewhere. */
+  cpuFamily: string | null;
   cores: number;
   memoryGiB: number;
   os: string;
@@ -311,12 +314,21 @@ async function commandOutput(cmd: string, args: string[]): Promise<string | null
   });
 }
 
+function cpuFamily(): string | null {
+  if (!existsSync('/proc/cpuinfo')) return null;
+  const info = readFileSync('/proc/cpuinfo', 'utf8');
+  const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(\\S+)`, 'm').exec(info)?.[1];
+  const [family, model] = [field('cpu family'), field('model')];
+  return family === undefined ? null : `family ${family} model ${model ?? '?'}`;
+}
+
 /** Describes this machine: CPU, cores, memory, and the node/python/rust versions in use. */
 export async function machineInfo(): Promise<MachineInfo> {
   const cpus = os.cpus();
   const python = existsSync(venvPython()) ? await commandOutput(venvPython(), ['--version']) : null;
   return {
     cpuModel: cpus[0]?.model ?? 'unknown',
+    cpuFamily: cpuFamily(),
     cores: cpus.length,
     memoryGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
     os: `${os.type()} ${os.release()} ${os.arch()}`,

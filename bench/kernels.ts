@@ -34,6 +34,8 @@ function randomMatrix(rows: number, cols: number, stream: number): Float64Array 
 export const suite: Suite = {
   name: 'kernels',
   description: 'Rust kernels on one thread: Lloyd partial vs memory copy bandwidth, XᵀX vs NumPy',
+  // Which assignment kernel ran (set SHOAL_KMEANS_KERNEL to compare another on the same machine).
+  notes: () => ({ kmeansKernel: native.kmeansKernel() }),
   async run({ runs, quick, shoalOnly }): Promise<ResultRow[]> {
     const rows: ResultRow[] = [];
     const copy = await copyBandwidth(quick ? 32 << 20 : 256 << 20, runs);

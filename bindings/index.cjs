@@ -713,6 +713,7 @@ module.exports.glmPenalty = nativeBinding.glmPenalty
 module.exports.gram = nativeBinding.gram
 module.exports.gramAccumulate = nativeBinding.gramAccumulate
 module.exports.groupReduce = nativeBinding.groupReduce
+module.exports.kmeansKernel = nativeBinding.kmeansKernel
 module.exports.kmeansOversample = nativeBinding.kmeansOversample
 module.exports.kmeansPredict = nativeBinding.kmeansPredict
 module.exports.kmeansReduceCandidates = nativeBinding.kmeansReduceCandidates

@@ -192,6 +192,12 @@ export interface GroupPartialsResult {
 export declare function groupReduce(keys: ColumnValues, valid: Uint8Array | undefined | null, values: Array<ColumnValues>, valuesValid: Array<Uint8Array | undefined | null>): GroupPartialsResult
 
 /**
+ * The k-means assignment kernel this CPU runs (`Portable`, `Avx2`, `Avx512` or `Avx512Full`),
+ * chosen once per process; `SHOAL_KMEANS_KERNEL` picks another the CPU can run.
+ */
+export declare function kmeansKernel(): string
+
+/**
  * k-means|| oversampling: indices of rows chosen with probability min(1, ℓ·dist/totalCost),
  * seeded by (seed, stream) — use a different stream per chunk and round.
  */

@@ -18,6 +18,13 @@ pub struct LloydPartialResult {
     pub inertia: f64,
 }
 
+/// The k-means assignment kernel this CPU runs (`Portable`, `Avx2`, `Avx512` or `Avx512Full`),
+/// chosen once per process; `SHOAL_KMEANS_KERNEL` picks another the CPU can run.
+#[napi]
+pub fn kmeans_kernel() -> String {
+    k::kernel_path()
+}
+
 /// One Lloyd pass over a chunk: sums, counts and inertia; optional sample `weights` (`rows`)
 /// and optional `labels` (Int32Array `rows`) written in place.
 #[napi]

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { native } from '../native.js';
 import { reference, assertClose } from './reference.js';
 
@@ -16,6 +17,19 @@ test('lloydPartial labels, counts and inertia match NumPy; one Lloyd step matche
   const next = p.sums.map((s, i) => s / p.counts[Math.floor(i / K.cols)]!);
   assertClose(next, K.centersAfterOneStep, 1e-12, 'centres after one step');
   assertClose(native.kmeansTransform(x, K.rows, K.cols, next, K.k), K.transformAfterOneStep, 1e-10, 'transform');
+});
+
+test('kmeansKernel names the CPU kernel; SHOAL_KMEANS_KERNEL picks another, with the same labels', () => {
+  assert.ok(['Portable', 'Avx2', 'Avx512', 'Avx512Full'].includes(native.kmeansKernel()), native.kmeansKernel());
+  // A fresh process, as the choice is made once per process.
+  const script = `import { native } from ${JSON.stringify(new URL('../native.js', import.meta.url).href)};
+    const x = new Float64Array(${JSON.stringify(K.x)}), labels = new Int32Array(${K.rows});
+    native.lloydPartial(x, ${K.rows}, ${K.cols}, new Float64Array(${JSON.stringify(K.centers)}), ${K.k}, null, labels);
+    console.log(JSON.stringify([native.kmeansKernel(), Array.from(labels)]));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, SHOAL_KMEANS_KERNEL: 'portable' } });
+  const [kernel, labels] = JSON.parse(out.toString()) as [string, number[]];
+  assert.equal(kernel, 'Portable');
+  assert.deepEqual(labels, K.labels);
 });
 
 test('lloydPartial on f32 data in a SharedArrayBuffer gives the same labels', () => {

@@ -28,6 +28,13 @@ fn check_xc<T>(x: &[T], rows: usize, cols: usize, centers: &[f64], k: usize) -> 
     check_len("centers", centers.len(), k * cols, &format!("k*cols = {k}*{cols}"))
 }
 
+/// The assignment kernel this CPU runs (`Portable`, `Avx2`, `Avx512`, `Avx512Full`), as chosen
+/// once per process; the environment variable `SHOAL_KMEANS_KERNEL` picks another the CPU can run
+/// (for comparisons: every kernel gives the same labels and distances).
+pub fn kernel_path() -> String {
+    format!("{:?}", Path::detect())
+}
+
 /// One Lloyd pass: assigns each row to its nearest centre and accumulates per-centre
 /// sums, counts and the inertia; writes labels when `labels` is given. `weights` are
 /// optional sample weights (`rows`).
