@@ -515,8 +515,13 @@ mod x86 {
         let labels = io.labels.as_deref_mut().map_or(std::ptr::null_mut(), |l| l.as_mut_ptr().add(r0));
         let mut i = 0;
         let mut since_flush = 0;
+        // One vector behind: the rows of vector i are added while vector i + 1 is searched, so
+        // that the adds do not wait for the end of the search's chain of minimums (1.03x).
+        let mut prev = (_mm512_set1_epi64(-1), [_mm512_setzero_pd(); D]);
         while i + 8 <= n {
-            let idx = registers_vector::<D, KC>(x.as_ptr().add(i * D), c, 0xFF, &mut acc);
+            let (idx, xs) = search_vector::<D, KC>(x.as_ptr().add(i * D), c, 0xFF, &mut acc);
+            registers_add::<D, KC>(prev.0, &prev.1, &mut acc);
+            prev = (idx, xs);
             if !labels.is_null() {
                 Avx512::store_labels(labels.add(i), idx);
             }
@@ -527,12 +532,14 @@ mod x86 {
                 since_flush = 0;
             }
         }
+        registers_add::<D, KC>(prev.0, &prev.1, &mut acc);
         if i < n {
-            // The last rows, zero-padded; the mask keeps the padding out of every sum.
+            // The last rows, zero-padded; their labels are −1 past `valid`, so none is added.
             let valid = n - i;
             let mut xt = [0.0; 16];
             xt[..valid * D].copy_from_slice(&x[i * D..]);
-            let idx = registers_vector::<D, KC>(xt.as_ptr(), c, ((1u32 << valid) - 1) as u8, &mut acc);
+            let (idx, xs) = search_vector::<D, KC>(xt.as_ptr(), c, ((1u32 << valid) - 1) as u8, &mut acc);
+            registers_add::<D, KC>(idx, &xs, &mut acc);
             if !labels.is_null() {
                 let mut t = [0i32; 8];
                 Avx512::store_labels(t.as_mut_ptr(), idx);
@@ -565,22 +572,27 @@ mod x86 {
     }
 
     /// One vector of 8 rows at `xp` (lanes outside `keep` are padding): their nearest centres,
-    /// added into `acc`; returns the labels.
+    /// with their distances added into the inertia and their counts into the byte counters.
+    /// Returns the labels (−1 outside `keep`) and the rows' columns.
     #[inline(always)]
-    unsafe fn registers_vector<const D: usize, const KC: usize>(xp: *const f64, c: *const f64, keep: u8, acc: &mut Registers<D, KC>) -> __m512i {
+    unsafe fn search_vector<const D: usize, const KC: usize>(xp: *const f64, c: *const f64, keep: u8, acc: &mut Registers<D, KC>) -> (__m512i, [__m512d; D]) {
         let (best, idx) = nearest::<Avx512, D, KC>(xp, c, KC);
         acc.inertia = _mm512_add_pd(acc.inertia, _mm512_maskz_mov_pd(keep, best));
         // 1 << (8·label): the byte of the row's centre.
         let one_byte = _mm512_sllv_epi64(_mm512_set1_epi64(1), _mm512_slli_epi64::<3>(idx));
         acc.bytes = _mm512_mask_add_epi64(acc.bytes, keep, acc.bytes, one_byte);
-        let xs = Avx512::load_t::<D>(xp);
+        (_mm512_mask_mov_epi64(_mm512_set1_epi64(-1), keep, idx), Avx512::load_t::<D>(xp))
+    }
+
+    /// Adds each row of `xs` into the sums of its centre `idx` (lanes with index −1: none).
+    #[inline(always)]
+    unsafe fn registers_add<const D: usize, const KC: usize>(idx: __m512i, xs: &[__m512d; D], acc: &mut Registers<D, KC>) {
         for (j, sums) in acc.sums.iter_mut().enumerate() {
-            let on_j = _mm512_mask_cmpeq_epi64_mask(keep, idx, _mm512_set1_epi64(j as i64));
-            for (s, &xm) in sums.iter_mut().zip(&xs) {
+            let on_j = _mm512_cmpeq_epi64_mask(idx, _mm512_set1_epi64(j as i64));
+            for (s, &xm) in sums.iter_mut().zip(xs) {
                 *s = _mm512_mask_add_pd(*s, on_j, *s, xm);
             }
         }
-        idx
     }
 
     /// Adds the byte counters into `counts` and clears them.
