@@ -3,6 +3,7 @@
 //! Nothing here knows about N-API; `bindings/` converts types and calls in.
 //! Kernels are synchronous and single-threaded: shoal's parallelism is one task per thread.
 
+mod cpu;
 #[cfg(feature = "cuda")]
 pub mod cuda;
 pub mod error;

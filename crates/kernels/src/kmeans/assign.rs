@@ -60,7 +60,7 @@ impl Path {
         {
             if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
                 if std::is_x86_feature_detected!("avx512f") && std::is_x86_feature_detected!("avx512vl") {
-                    return if amd_family() >= Some(0x1A) { Path::Avx512Full } else { Path::Avx512 };
+                    return if crate::cpu::avx512_full_width() { Path::Avx512Full } else { Path::Avx512 };
                 }
                 return Path::Avx2;
             }
@@ -82,17 +82,6 @@ impl Path {
         }
         v
     }
-}
-
-/// The CPU family of an AMD processor (0x19: Zen 3 and 4, 0x1A: Zen 5), None on others.
-#[cfg(target_arch = "x86_64")]
-fn amd_family() -> Option<u32> {
-    use std::arch::x86_64::__cpuid;
-    // Leaves 0 and 1 exist on every x86-64 CPU.
-    let (vendor, sig) = (__cpuid(0), __cpuid(1).eax);
-    let amd = [vendor.ebx, vendor.edx, vendor.ecx] == [0x6874_7541, 0x6974_6E65, 0x444D_4163]; // "AuthenticAMD"
-    let base = (sig >> 8) & 0xF;
-    amd.then_some(if base == 0xF { base + ((sig >> 20) & 0xFF) } else { base })
 }
 
 /// The outputs of one pass; each is optional. Lengths are checked by the callers.
