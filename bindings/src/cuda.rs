@@ -3,10 +3,10 @@
 //! it; docs/kernels.md lists them.
 
 use crate::errors::check;
+use crate::glm::{design, GlmPartialResult, GlmSpec};
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use shoal_kernels::cuda as k;
-use shoal_kernels::glm::Family;
 use shoal_kernels::kmeans::LloydPartial;
 
 /// A row-major f64 matrix resident on the GPU (stays there across calls until collected).
@@ -34,13 +34,6 @@ pub struct GpuLloydResult {
     pub inertia: f64,
     /// Each row's nearest centre: the CPU kernels' labels bit for bit.
     pub labels: Int32Array,
-}
-
-#[napi(object)]
-pub struct GpuGlmResult {
-    pub loss: f64,
-    pub grad: Float64Array,
-    pub hessian: Float64Array,
 }
 
 /// One CUDA device: `new GpuDevice(0)` throws a TypeError starting `cuda:` when there is no
@@ -81,12 +74,12 @@ impl GpuDevice {
         Ok(GpuLloydResult { sums: sums.into(), counts: counts.into(), inertia, labels: labels.into() })
     }
 
-    /// Loss, gradient and Hessian of a normal / logistic / poisson GLM without intercept
-    /// (append a column of ones to fit one).
+    /// `glmPartial` on the device: the same `spec` (family, classes, fitIntercept, weights) and
+    /// result as the CPU's, for a matrix uploaded once.
     #[napi]
-    pub fn glm_partial(&self, env: Env, family: String, x: &GpuMatrix, y: Float64Array, beta: Float64Array) -> Result<GpuGlmResult> {
-        let fam = check(&env, Family::parse(&family, 0))?;
-        let (loss, grad, hessian) = check(&env, self.gpu.glm_partial(fam, &x.inner, &y, &beta))?;
-        Ok(GpuGlmResult { loss, grad: grad.into(), hessian: hessian.into() })
+    pub fn glm_partial(&self, env: Env, spec: GlmSpec, x: &GpuMatrix, y: Float64Array, beta: Float64Array, hessian: bool) -> Result<GlmPartialResult> {
+        let d = design(&env, &spec, x.inner.rows as u32, x.inner.cols as u32)?;
+        let p = check(&env, self.gpu.glm_partial(&d, &x.inner, &y, spec.weights.as_deref(), &beta, hessian))?;
+        Ok(GlmPartialResult { loss: p.loss, grad: p.grad.into(), hessian: p.hessian.into(), weight_sum: p.weight_sum })
     }
 }

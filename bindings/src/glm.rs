@@ -19,7 +19,7 @@ pub struct GlmSpec {
     pub weights: Option<Float64Array>,
 }
 
-fn design(env: &Env, spec: &GlmSpec, rows: u32, cols: u32) -> Result<k::Design> {
+pub(crate) fn design(env: &Env, spec: &GlmSpec, rows: u32, cols: u32) -> Result<k::Design> {
     let family = check(env, k::Family::parse(&spec.family, spec.classes.unwrap_or(0) as usize))?;
     Ok(k::Design { family, rows: rows as usize, cols: cols as usize, fit_intercept: spec.fit_intercept })
 }

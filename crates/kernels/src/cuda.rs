@@ -5,7 +5,7 @@
 //! module builds everywhere; [`Gpu::new`] reports a clear error when no driver or device is
 //! found. Kernels are CUDA C compiled by NVRTC once per [`Gpu`]; data uploaded into a
 //! [`DeviceMatrix`] stays on the device across iterations (only centres / coefficients,
-//! which are small, travel each call). Products use cuBLAS (dgemm / dgemv).
+//! which are small, travel each call). Products use cuBLAS dgemm.
 //!
 //! Not yet run on a GPU: written against cudarc 0.19's API, compiled, its kernels compiled
 //! by NVRTC 12.8 (`the_kernels_compile_with_nvrtc`), and its no-device path tested on
@@ -13,12 +13,12 @@
 
 use std::sync::Arc;
 
-use cudarc::cublas::{sys::cublasOperation_t, CudaBlas, Gemm, GemmConfig, Gemv, GemvConfig};
+use cudarc::cublas::{sys::cublasOperation_t, CudaBlas, Gemm, GemmConfig};
 use cudarc::driver::{CudaContext, CudaFunction, CudaSlice, CudaStream, LaunchConfig, PushKernelArg};
 use cudarc::nvrtc::{compile_ptx_with_opts, CompileOptions};
 
 use crate::error::{check_len, check_min, KernelError, Result};
-use crate::glm::Family;
+use crate::glm::{Design, Family, GlmPartial};
 use crate::kmeans::LloydPartial;
 
 const SOURCE: &str = r#"
@@ -89,26 +89,66 @@ extern "C" __global__ void lloyd_partial_global(const double* x, long long rows,
     if ((threadIdx.x & 31) == 0) atomicAdd(inertia, mine);
 }
 
-// Per-row GLM terms from the linear predictor eta = X beta: dloss/deta into g, and
-// sqrt(d2loss/deta2) * x_i into z (so Z^T Z is the Hessian). Rows by grid-stride loop; the loss
-// is summed per thread, then per warp, with one atomic per warp.
-extern "C" __global__ void glm_terms(int family, const double* x, const double* eta, const double* y,
-                                     long long rows, int cols, double* g, double* z, double* loss) {
+// Per-row GLM terms for K outputs (K = 1 for the binary families: 0 normal, 1 logistic, 2 Poisson;
+// 3 multinomial) from eta (rows x K): w*dloss/deta into g (rows x K); into p the second derivative
+// (binary) or the class probabilities (multinomial); the weighted loss, summed per thread, then
+// per warp, with one atomic per warp. w may be null (unweighted). As the CPU's glm_partial.
+extern "C" __global__ void glm_terms(int family, int K, const double* eta, const double* y, const double* w,
+                                     long long rows, double* g, double* p, double* loss) {
     double mine = 0.0;
     for (long long i = blockIdx.x * (long long)blockDim.x + threadIdx.x; i < rows; i += (long long)gridDim.x * blockDim.x) {
-        double e = eta[i], yi = y[i], l, d1, d2;
-        if (family == 0) { l = 0.5 * (e - yi) * (e - yi); d1 = e - yi; d2 = 1.0; }
-        else if (family == 1) {
-            double p = e >= 0 ? 1.0 / (1.0 + exp(-e)) : exp(e) / (1.0 + exp(e));
-            l = fmax(e, 0.0) + log1p(exp(-fabs(e))) - yi * e; d1 = p - yi; d2 = p * (1.0 - p);
-        } else { double mu = exp(e); l = mu - yi * e; d1 = mu - yi; d2 = mu; }
-        g[i] = d1;
-        double s = sqrt(d2);
-        for (int j = 0; j < cols; j++) z[i * cols + j] = s * x[i * cols + j];
-        mine += l;
+        double wi = w ? w[i] : 1.0, yi = y[i];
+        if (family == 3) {
+            const double* e = eta + i * K;
+            double m = e[0];
+            for (int c = 1; c < K; c++) m = fmax(m, e[c]);
+            double s = 0.0;
+            for (int c = 0; c < K; c++) s += exp(e[c] - m);
+            int yc = (int)yi;
+            mine += wi * (m + log(s) - e[yc]);
+            for (int c = 0; c < K; c++) {
+                double pc = exp(e[c] - m) / s;
+                p[i * K + c] = pc;
+                g[i * K + c] = wi * (pc - (c == yc ? 1.0 : 0.0));
+            }
+        } else {
+            double e = eta[i], l, d1, d2;
+            if (family == 0) { l = 0.5 * (e - yi) * (e - yi); d1 = e - yi; d2 = 1.0; }
+            else if (family == 1) {
+                double q = e >= 0 ? 1.0 / (1.0 + exp(-e)) : exp(e) / (1.0 + exp(e));
+                l = fmax(e, 0.0) + log1p(exp(-fabs(e))) - yi * e; d1 = q - yi; d2 = q * (1.0 - q);
+            } else { double mu = exp(e); l = mu - yi * e; d1 = mu - yi; d2 = mu; }
+            mine += wi * l;
+            g[i] = wi * d1;
+            p[i] = d2;
+        }
     }
     mine = warp_sum(mine);
     if ((threadIdx.x & 31) == 0) atomicAdd(loss, mine);
+}
+
+// x (rows x cols) with a column of ones appended: the design matrix of a model with an intercept.
+extern "C" __global__ void with_ones(const double* x, long long rows, int cols, double* out) {
+    long long n = rows * (cols + 1);
+    for (long long t = blockIdx.x * (long long)blockDim.x + threadIdx.x; t < n; t += (long long)gridDim.x * blockDim.x) {
+        long long i = t / (cols + 1);
+        int j = (int)(t - i * (cols + 1));
+        out[t] = j < cols ? x[i * cols + j] : 1.0;
+    }
+}
+
+// Row i of xq (rows x q) times its Hessian weight s_i into out: s_i = w_i p_i (binary: p the
+// second derivative) or w_i p_ia (delta_ab - p_ib) (multinomial classes a, b), so that
+// xq^T out is the Hessian block (a, b). w may be null.
+extern "C" __global__ void scale_rows(int multinomial, int K, int a, int b, const double* p, const double* w,
+                                      const double* xq, long long rows, int q, double* out) {
+    long long n = rows * q;
+    for (long long t = blockIdx.x * (long long)blockDim.x + threadIdx.x; t < n; t += (long long)gridDim.x * blockDim.x) {
+        long long i = t / q;
+        double s = multinomial ? p[i * K + a] * ((a == b ? 1.0 : 0.0) - p[i * K + b]) : p[i];
+        if (w) s *= w[i];
+        out[t] = s * xq[t];
+    }
 }
 "#;
 
@@ -126,6 +166,8 @@ pub struct Gpu {
     lloyd_shared: CudaFunction,
     lloyd_global: CudaFunction,
     glm: CudaFunction,
+    with_ones: CudaFunction,
+    scale_rows: CudaFunction,
     name: String,
 }
 
@@ -180,7 +222,8 @@ impl Gpu {
         let module = ctx.load_module(ptx).map_err(|e| gpu_err("loading the module", e))?;
         let load = |name: &str| module.load_function(name).map_err(|e| gpu_err(&format!("loading {name}"), e));
         let (lloyd_shared, lloyd_global, glm) = (load("lloyd_partial_shared")?, load("lloyd_partial_global")?, load("glm_terms")?);
-        Ok(Gpu { stream, blas, lloyd_shared, lloyd_global, glm, name })
+        let (with_ones, scale_rows) = (load("with_ones")?, load("scale_rows")?);
+        Ok(Gpu { stream, blas, lloyd_shared, lloyd_global, glm, with_ones, scale_rows, name })
     }
 
     /// The device's name.
@@ -266,47 +309,138 @@ impl Gpu {
         Ok((part, labels))
     }
 
-    /// Loss, gradient and Hessian of a binary-family GLM without intercept (append a column
-    /// of ones to fit one): η = Xβ by dgemv, per-row terms by kernel, Xᵀg by dgemv, ZᵀZ by dgemm.
-    pub fn glm_partial(&self, family: Family, x: &DeviceMatrix, y: &[f64], beta: &[f64]) -> Result<(f64, Vec<f64>, Vec<f64>)> {
-        let code: i32 = match family {
-            Family::Normal => 0,
-            Family::Logistic => 1,
-            Family::Poisson => 2,
-            Family::Multinomial(_) => {
-                return Err(KernelError::Value("family: the GPU path covers normal, logistic and poisson".into()))
-            }
+    /// [`crate::glm::glm_partial`] on the device: loss, gradient and (when `hessian`) Hessian of
+    /// one chunk at `beta`, for every family, with optional sample `weights` and intercept
+    /// (`d`, as on the CPU; `d.rows x d.cols` must be the shape of `x`).
+    ///
+    /// With K outputs (1, or the classes) and `q` coefficients each: η = Xq·Bᵀ (`rows x K`, one
+    /// dgemm; Xq is X with a ones column when fitting an intercept), the per-row terms by kernel,
+    /// the gradient Xqᵀ·G (one dgemm), and each Hessian block (a, b), a ≤ b, as Xqᵀ·(s ⊙ Xq) with
+    /// the rows scaled by their weight for that block (one kernel and one dgemm each).
+    pub fn glm_partial(&self, d: &Design, x: &DeviceMatrix, y: &[f64], weights: Option<&[f64]>, beta: &[f64], hessian: bool) -> Result<GlmPartial> {
+        check_len("rows", d.rows, x.rows, "the device matrix's rows")?;
+        check_len("cols", d.cols, x.cols, "the device matrix's cols")?;
+        d.check_targets(y, weights, beta)?;
+        let (code, k): (i32, usize) = match d.family {
+            Family::Normal => (0, 1),
+            Family::Logistic => (1, 1),
+            Family::Poisson => (2, 1),
+            Family::Multinomial(k) => (3, k),
         };
-        check_len("y", y.len(), x.rows, "rows")?;
-        check_len("beta", beta.len(), x.cols, "cols")?;
+        let (rows, q, dim) = (x.rows, d.q(), d.dim());
         let s = &self.stream;
-        let (n, p) = (x.rows as i32, x.cols as i32);
-        let b_dev = s.clone_htod(beta).map_err(|e| gpu_err("upload", e))?;
-        let y_dev = s.clone_htod(y).map_err(|e| gpu_err("upload", e))?;
-        let mut eta = s.alloc_zeros::<f64>(x.rows).map_err(|e| gpu_err("alloc", e))?;
-        // Column-major view: Xᵀ is p x n with lda = p; η = (Xᵀ)ᵀ β.
-        let gemv_t = GemvConfig { trans: cublasOperation_t::CUBLAS_OP_T, m: p, n, alpha: 1.0, lda: p, incx: 1, beta: 0.0, incy: 1 };
-        // SAFETY: shapes as documented above.
-        unsafe { self.blas.gemv(gemv_t, &x.data, &b_dev, &mut eta) }.map_err(|e| gpu_err("dgemv", e))?;
-        let mut g = s.alloc_zeros::<f64>(x.rows).map_err(|e| gpu_err("alloc", e))?;
-        let mut z = s.alloc_zeros::<f64>(x.rows * x.cols).map_err(|e| gpu_err("alloc", e))?;
-        let mut loss = s.alloc_zeros::<f64>(1).map_err(|e| gpu_err("alloc", e))?;
-        let rows = x.rows as i64;
+        let alloc = |n: usize| s.alloc_zeros::<f64>(n.max(1)).map_err(|e| gpu_err("alloc", e));
+        let upload = |v: &[f64]| s.clone_htod(v).map_err(|e| gpu_err("upload", e));
+        let rows_i = rows as i64;
+        let ones;
+        let xq = if d.fit_intercept {
+            let mut out = alloc(rows * q)?;
+            let cols = x.cols as i32;
+            let mut b = s.launch_builder(&self.with_ones);
+            b.arg(&x.data).arg(&rows_i).arg(&cols).arg(&mut out);
+            // SAFETY: argument types and order match with_ones in SOURCE; out holds rows*(cols+1).
+            unsafe { b.launch(grid_stride(rows * q, 0)) }.map_err(|e| gpu_err("with_ones launch", e))?;
+            ones = out;
+            &ones
+        } else {
+            &x.data
+        };
+        let (n, qi, ki) = (rows as i32, q as i32, k as i32);
+        let (b_dev, y_dev) = (upload(beta)?, upload(y)?);
+        let w_dev = weights.map(upload).transpose()?;
+        let no_weights = 0u64;
+        // η (row-major rows x K = column-major K x rows) = B (K x q) · Xqᵀ.
+        let mut eta = alloc(rows * k)?;
+        let cfg = GemmConfig {
+            transa: cublasOperation_t::CUBLAS_OP_T,
+            transb: cublasOperation_t::CUBLAS_OP_N,
+            m: ki,
+            n,
+            k: qi,
+            alpha: 1.0,
+            lda: qi,
+            ldb: qi,
+            beta: 0.0,
+            ldc: ki,
+        };
+        // SAFETY: B is column-major q x K (lda q), Xqᵀ column-major q x rows (ldb q).
+        unsafe { self.blas.gemm(cfg, &b_dev, xq, &mut eta) }.map_err(|e| gpu_err("dgemm (eta)", e))?;
+        let (mut g, mut p, mut loss) = (alloc(rows * k)?, alloc(rows * k)?, alloc(1)?);
         let mut b = s.launch_builder(&self.glm);
-        b.arg(&code).arg(&x.data).arg(&eta).arg(&y_dev).arg(&rows).arg(&p).arg(&mut g).arg(&mut z).arg(&mut loss);
-        // SAFETY: argument types and order match glm_terms in SOURCE.
-        unsafe { b.launch(grid_stride(x.rows, 0)) }.map_err(|e| gpu_err("glm_terms launch", e))?;
-        let mut grad = s.alloc_zeros::<f64>(x.cols).map_err(|e| gpu_err("alloc", e))?;
-        let gemv_n = GemvConfig { trans: cublasOperation_t::CUBLAS_OP_N, m: p, n, alpha: 1.0, lda: p, incx: 1, beta: 0.0, incy: 1 };
-        // SAFETY: Xᵀ (p x n) times g (n).
-        unsafe { self.blas.gemv(gemv_n, &x.data, &g, &mut grad) }.map_err(|e| gpu_err("dgemv", e))?;
-        let zm = DeviceMatrix { rows: x.rows, cols: x.cols, data: z };
-        let hessian = self.gram(&zm)?;
-        Ok((
-            s.clone_dtoh(&loss).map_err(|e| gpu_err("download", e))?[0],
-            s.clone_dtoh(&grad).map_err(|e| gpu_err("download", e))?,
-            hessian,
-        ))
+        b.arg(&code).arg(&ki).arg(&eta).arg(&y_dev);
+        match &w_dev {
+            Some(w) => b.arg(w),
+            None => b.arg(&no_weights),
+        };
+        b.arg(&rows_i).arg(&mut g).arg(&mut p).arg(&mut loss);
+        // SAFETY: argument types and order match glm_terms in SOURCE; buffers hold rows*K.
+        unsafe { b.launch(grid_stride(rows, 0)) }.map_err(|e| gpu_err("glm_terms launch", e))?;
+        // ∇ (row-major K x q = column-major q x K) = Xqᵀ (q x rows) · G (rows x K).
+        let mut grad = alloc(dim)?;
+        let cfg = GemmConfig {
+            transa: cublasOperation_t::CUBLAS_OP_N,
+            transb: cublasOperation_t::CUBLAS_OP_T,
+            m: qi,
+            n: ki,
+            k: n,
+            alpha: 1.0,
+            lda: qi,
+            ldb: ki,
+            beta: 0.0,
+            ldc: qi,
+        };
+        // SAFETY: Xqᵀ column-major q x rows (lda q); G row-major rows x K is column-major K x rows (ldb K).
+        unsafe { self.blas.gemm(cfg, xq, &g, &mut grad) }.map_err(|e| gpu_err("dgemm (gradient)", e))?;
+        let mut h = vec![0.0; if hessian { dim * dim } else { 0 }];
+        if hessian {
+            let mut scaled = alloc(rows * q)?;
+            let mut block = alloc(q * q)?;
+            let multinomial = (code == 3) as i32;
+            for a in 0..k {
+                for c in a..k {
+                    let (ai, ci) = (a as i32, c as i32);
+                    let mut b = s.launch_builder(&self.scale_rows);
+                    b.arg(&multinomial).arg(&ki).arg(&ai).arg(&ci).arg(&p);
+                    match &w_dev {
+                        Some(w) => b.arg(w),
+                        None => b.arg(&no_weights),
+                    };
+                    b.arg(xq).arg(&rows_i).arg(&qi).arg(&mut scaled);
+                    // SAFETY: argument types and order match scale_rows in SOURCE; buffers hold rows*q.
+                    unsafe { b.launch(grid_stride(rows * q, 0)) }.map_err(|e| gpu_err("scale_rows launch", e))?;
+                    let cfg = GemmConfig {
+                        transa: cublasOperation_t::CUBLAS_OP_N,
+                        transb: cublasOperation_t::CUBLAS_OP_T,
+                        m: qi,
+                        n: qi,
+                        k: n,
+                        alpha: 1.0,
+                        lda: qi,
+                        ldb: qi,
+                        beta: 0.0,
+                        ldc: qi,
+                    };
+                    // SAFETY: both operands are column-major q x rows (ld q); the block is q x q.
+                    unsafe { self.blas.gemm(cfg, xq, &scaled, &mut block) }.map_err(|e| gpu_err("dgemm (hessian)", e))?;
+                    let blk = s.clone_dtoh(&block).map_err(|e| gpu_err("download", e))?;
+                    // Block (a, c) and its mirror (c, a), from one triangle: symmetric exactly,
+                    // as the CPU's (the two triangles of a dgemm may differ in the last bit).
+                    for i in 0..q {
+                        for j in 0..q {
+                            let v = if a == c && j < i { blk[j + i * q] } else { blk[i + j * q] };
+                            h[(a * q + i) * dim + c * q + j] = v;
+                            h[(c * q + j) * dim + a * q + i] = v;
+                        }
+                    }
+                }
+            }
+        }
+        Ok(GlmPartial {
+            loss: s.clone_dtoh(&loss).map_err(|e| gpu_err("download", e))?[0],
+            grad: s.clone_dtoh(&grad).map_err(|e| gpu_err("download", e))?[..dim].to_vec(),
+            hessian: h,
+            weight_sum: weights.map_or(rows as f64, |w| w.iter().sum()),
+        })
     }
 }
 
@@ -348,7 +482,7 @@ mod tests {
         for (major, minor) in [(7, 5), (9, 0)] {
             let ptx = compile(major, minor).unwrap_or_else(|e| panic!("NVRTC rejected the kernels for {major}.{minor}: {e:?}")).to_src();
             assert!(ptx.contains(&format!(".target sm_{major}{minor}")), "{major}.{minor}");
-            for entry in ["lloyd_partial_shared", "lloyd_partial_global", "glm_terms"] {
+            for entry in ["lloyd_partial_shared", "lloyd_partial_global", "glm_terms", "with_ones", "scale_rows"] {
                 assert!(ptx.contains(&format!(".entry {entry}(")), "no entry {entry} in the PTX for {major}.{minor}");
             }
             // Distances by explicit FMAs (the CPU's rounding), atomics on shared and global memory.
@@ -398,8 +532,8 @@ mod tests {
         println!("gram {rows}x{cols}: gpu {:.0} GFLOP/s, cpu 1 thread {:.1} GFLOP/s, ratio {:.1}x", flops / g / 1e9, flops / c / 1e9, c / g);
         let y: Vec<f64> = x.iter().step_by(cols).map(|&v| (v > 0.0) as u8 as f64).collect();
         let beta = vec![0.01; cols];
-        let g = time(&mut || drop(gpu.glm_partial(Family::Logistic, &dx, &y, &beta).unwrap()));
         let d = Design { family: Family::Logistic, rows, cols, fit_intercept: false };
+        let g = time(&mut || drop(gpu.glm_partial(&d, &dx, &y, None, &beta, true).unwrap()));
         let c = time(&mut || drop(glm_partial(&d, &x, &y, None, &beta, true).unwrap()));
         println!("logistic loss+grad+hessian {rows}x{cols}: gpu {:.1} ms, cpu 1 thread {:.1} ms, ratio {:.1}x", g * 1e3, c * 1e3, c / g);
     }
@@ -429,13 +563,37 @@ mod tests {
             assert!(close(gp.inertia, cpu.inertia), "k={k} cols={cols}: {} vs {}", gp.inertia, cpu.inertia);
             assert!(gp.sums.iter().zip(&cpu.sums).all(|(a, b)| close(*a, *b)), "k={k} cols={cols}");
         }
-        let y: Vec<f64> = x.iter().step_by(cols).map(|&v| (v > 0.0) as u8 as f64).collect();
-        let beta = vec![0.1, -0.2, 0.3, 0.0];
-        let d = Design { family: Family::Logistic, rows, cols, fit_intercept: false };
-        let c = glm_partial(&d, &x, &y, None, &beta, true).unwrap();
-        let (loss, grad, h) = gpu.glm_partial(Family::Logistic, &dx, &y, &beta).unwrap();
-        assert!((loss - c.loss).abs() < 1e-8 * c.loss);
-        assert!(grad.iter().zip(&c.grad).all(|(a, b)| (a - b).abs() < 1e-8 * (1.0 + b.abs())));
-        assert!(h.iter().zip(&c.hessian).all(|(a, b)| (a - b).abs() < 1e-8 * (1.0 + b.abs())));
+        // Every family, with and without weights and intercept, against the CPU's glm_partial.
+        let (rows, cols) = (1000, 4);
+        let mut x = vec![0.0; rows * cols];
+        fill_normal_f64(&mut x, 3, 0, 0.0, 1.0).unwrap();
+        let dx = gpu.upload(&x, rows, cols).unwrap();
+        let w: Vec<f64> = (0..rows).map(|i| 0.5 + (i % 3) as f64).collect();
+        for family in [Family::Normal, Family::Logistic, Family::Poisson, Family::Multinomial(3)] {
+            let y: Vec<f64> = (0..rows)
+                .map(|i| match family {
+                    Family::Normal => x[i * cols] - 0.5 * x[i * cols + 1],
+                    Family::Logistic => (x[i * cols] > 0.0) as u8 as f64,
+                    Family::Poisson => (i % 4) as f64,
+                    Family::Multinomial(_) => (i % 3) as f64,
+                })
+                .collect();
+            for fit_intercept in [false, true] {
+                let d = Design { family, rows, cols, fit_intercept };
+                let beta: Vec<f64> = (0..d.dim()).map(|j| 0.1 * ((j % 5) as f64 - 2.0)).collect();
+                for weights in [None, Some(&w[..])] {
+                    let what = format!("{family:?} intercept={fit_intercept} weighted={}", weights.is_some());
+                    let c = glm_partial(&d, &x, &y, weights, &beta, true).unwrap();
+                    let g = gpu.glm_partial(&d, &dx, &y, weights, &beta, true).unwrap();
+                    let near = |a: &[f64], b: &[f64]| a.len() == b.len() && a.iter().zip(b).all(|(p, q)| (p - q).abs() <= 1e-8 * (1.0 + q.abs()));
+                    assert!(near(&[g.loss], &[c.loss]), "{what}: loss {} vs {}", g.loss, c.loss);
+                    assert!(near(&g.grad, &c.grad), "{what}: gradient");
+                    assert!(near(&g.hessian, &c.hessian), "{what}: Hessian");
+                    assert_eq!(g.weight_sum, c.weight_sum, "{what}");
+                }
+            }
+        }
+        let d = Design { family: Family::Logistic, rows, cols: cols + 1, fit_intercept: false };
+        assert!(gpu.glm_partial(&d, &dx, &vec![0.0; rows], None, &[0.0; 5], false).is_err(), "a design that is not the matrix's shape");
     }
 }

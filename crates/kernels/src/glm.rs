@@ -70,6 +70,12 @@ impl Design {
     fn check<T: Element, Y: Element>(&self, x: &[T], y: &[Y], w: Option<&[f64]>, beta: &[f64]) -> Result<()> {
         let (r, c) = (self.rows, self.cols);
         check_len("x", x.len(), r * c, &format!("rows*cols = {r}*{c}"))?;
+        self.check_targets(y, w, beta)
+    }
+
+    /// The checks of everything but `x` (whose data may be elsewhere, as on a GPU).
+    pub(crate) fn check_targets<Y: Element>(&self, y: &[Y], w: Option<&[f64]>, beta: &[f64]) -> Result<()> {
+        let r = self.rows;
         check_len("y", y.len(), r, "rows")?;
         if let Some(w) = w {
             check_len("weights", w.len(), r, "rows")?;
