@@ -1225,6 +1225,45 @@ mod tests {
         }
     }
 
+    /// Chunks long enough for every kernel's periodic work: the byte counters of the
+    /// full-width 1-2 column kernel (flushed every 255 vectors; here every row of a long run
+    /// goes to one centre, so a missed flush would wrap a counter) and the prefetching of the
+    /// tile kernel.
+    #[test]
+    fn long_chunks_with_one_crowded_centre_on_every_path() {
+        for cols in [1, 2, 3, 7] {
+            for k in [3, 8] {
+                let rows = 5000;
+                // Rows near the origin; centre 1 at the origin, the others far away, except
+                // that the last 600 rows move next to centre 0.
+                let mut x: Vec<f64> = normal(rows * cols, 40 + cols as u64).iter().map(|v| 0.1 * v).collect();
+                for v in &mut x[(rows - 600) * cols..] {
+                    *v += 50.0;
+                }
+                let mut c = vec![100.0; k * cols];
+                c[..cols].fill(50.0);
+                c[cols..2 * cols].fill(0.0);
+                let expect = brute(&x, cols, &c, k);
+                let mut counts = vec![0.0; k];
+                let mut sums = vec![0.0; k * cols];
+                for (i, &(l, _)) in expect.iter().enumerate() {
+                    counts[l] += 1.0;
+                    for j in 0..cols {
+                        sums[l * cols + j] += x[i * cols + j];
+                    }
+                }
+                assert_eq!(counts[1], (rows - 600) as f64);
+                for path in Path::available() {
+                    let r = run(path, &x, rows, cols, &c, k, None);
+                    let what = format!("{path:?} cols={cols} k={k}");
+                    assert!(r.labels.iter().zip(&expect).all(|(&a, &(b, _))| a == b as i32), "{what}: labels");
+                    assert_eq!(r.part.counts, counts, "{what}");
+                    assert!(r.part.sums.iter().zip(&sums).all(|(a, b)| close(*a, *b)), "{what}: sums");
+                }
+            }
+        }
+    }
+
     #[test]
     fn ties_go_to_the_lowest_centre_on_every_path() {
         for cols in 1..=6 {
