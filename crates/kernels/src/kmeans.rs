@@ -40,8 +40,8 @@ pub fn kernel_path() -> String {
 /// optional sample weights (`rows`).
 ///
 /// Distances are exact differences Σ (x − c)² (no ‖x‖² − 2x·c + ‖c‖² cancellation); ties go to
-/// the lowest centre index. The AVX-512 / AVX2 kernels this dispatches to at run time are in
-/// `kmeans/assign.rs`.
+/// the lowest centre index. The kernels this dispatches to at run time are in `kmeans/assign.rs`
+/// (the choice) and `kmeans/assign/` (`x86.rs`: AVX2 and AVX-512; `full.rs`: full-width AVX-512).
 pub fn lloyd_partial<T: Element>(
     x: &[T],
     rows: usize,
