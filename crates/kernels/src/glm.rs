@@ -181,63 +181,45 @@ pub fn glm_partial<T: Element, Y: Element>(
     let mut grad = vec![0.0; dim];
     let mut h = vec![0.0; if hessian { dim * dim } else { 0 }];
     let h_opt = hessian.then_some(&mut h[..]);
-    let (loss, wsum) = partial_terms(d, x, y, weights, beta, &mut grad, h_opt);
+    let (loss, wsum) = partial_terms(&Chunk { d, x, y, weights, beta }, &mut grad, h_opt);
     if hessian {
         symmetrise_from_upper(&mut h, dim, d);
     }
     Ok(GlmPartial { loss, grad, hessian: h, weight_sum: wsum })
 }
 
+/// One chunk's inputs to [`glm_partial`], checked.
+struct Chunk<'a, T, Y> {
+    d: &'a Design,
+    x: &'a [T],
+    y: &'a [Y],
+    weights: Option<&'a [f64]>,
+    beta: &'a [f64],
+}
+
 /// The loss, Σ w, gradient and Hessian of [`glm_partial`], in loops compiled for AVX2 where
 /// the CPU has it (4 lanes instead of SSE2's 2 for the dot products and the row updates; no
 /// fused multiply-adds, so the same bits either way).
-#[allow(clippy::too_many_arguments)]
-fn partial_terms<T: Element, Y: Element>(
-    d: &Design,
-    x: &[T],
-    y: &[Y],
-    weights: Option<&[f64]>,
-    beta: &[f64],
-    grad: &mut [f64],
-    h: Option<&mut [f64]>,
-) -> (f64, f64) {
+fn partial_terms<T: Element, Y: Element>(c: &Chunk<T, Y>, grad: &mut [f64], h: Option<&mut [f64]>) -> (f64, f64) {
     #[cfg(target_arch = "x86_64")]
     {
         #[target_feature(enable = "avx2")]
-        #[allow(clippy::too_many_arguments)]
-        unsafe fn avx2<T: Element, Y: Element>(
-            d: &Design,
-            x: &[T],
-            y: &[Y],
-            weights: Option<&[f64]>,
-            beta: &[f64],
-            grad: &mut [f64],
-            h: Option<&mut [f64]>,
-        ) -> (f64, f64) {
-            partial_terms_body(d, x, y, weights, beta, grad, h)
+        unsafe fn avx2<T: Element, Y: Element>(c: &Chunk<T, Y>, grad: &mut [f64], h: Option<&mut [f64]>) -> (f64, f64) {
+            partial_terms_body(c, grad, h)
         }
         if std::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2 (checked just above).
-            return unsafe { avx2(d, x, y, weights, beta, grad, h) };
+            return unsafe { avx2(c, grad, h) };
         }
     }
-    partial_terms_body(d, x, y, weights, beta, grad, h)
+    partial_terms_body(c, grad, h)
 }
 
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn partial_terms_body<T: Element, Y: Element>(
-    d: &Design,
-    x: &[T],
-    y: &[Y],
-    weights: Option<&[f64]>,
-    beta: &[f64],
-    grad: &mut [f64],
-    h: Option<&mut [f64]>,
-) -> (f64, f64) {
-    match d.family {
-        Family::Multinomial(k) => multinomial_partial(d, k, x, y, weights, beta, grad, h),
-        _ => binary_partial(d, x, y, weights, beta, grad, h),
+fn partial_terms_body<T: Element, Y: Element>(c: &Chunk<T, Y>, grad: &mut [f64], h: Option<&mut [f64]>) -> (f64, f64) {
+    match c.d.family {
+        Family::Multinomial(k) => multinomial_partial(c, k, grad, h),
+        _ => binary_partial(c, grad, h),
     }
 }
 
@@ -245,17 +227,8 @@ fn partial_terms_body<T: Element, Y: Element>(
 /// linear predictors, then e^(η − max η) of the whole block in one vectorised call, then each
 /// row's softmax, loss, gradient and (upper blocks of the) Hessian.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn multinomial_partial<T: Element, Y: Element>(
-    d: &Design,
-    k: usize,
-    x: &[T],
-    y: &[Y],
-    weights: Option<&[f64]>,
-    beta: &[f64],
-    grad: &mut [f64],
-    mut h: Option<&mut [f64]>,
-) -> (f64, f64) {
+fn multinomial_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, k: usize, grad: &mut [f64], mut h: Option<&mut [f64]>) -> (f64, f64) {
+    let Chunk { d, x, y, weights, beta } = *c;
     let (q, dim) = (d.q(), d.dim());
     let mut rows = vec![0.0; TERMS_BLOCK * q];
     let mut eta = vec![0.0; TERMS_BLOCK * k];
@@ -329,15 +302,8 @@ const TERMS_BLOCK: usize = 64;
 /// block's exponentials (logistic e^−|η| and ln(1 + e^−|η|), Poisson e^η) from `vmath`, within
 /// 2 ulps of libm's: 2.2 -> 1.4 ms for a logistic loss and gradient of 66k x 20.
 #[inline(always)]
-fn binary_partial<T: Element, Y: Element>(
-    d: &Design,
-    x: &[T],
-    y: &[Y],
-    weights: Option<&[f64]>,
-    beta: &[f64],
-    grad: &mut [f64],
-    mut h: Option<&mut [f64]>,
-) -> (f64, f64) {
+fn binary_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, grad: &mut [f64], mut h: Option<&mut [f64]>) -> (f64, f64) {
+    let Chunk { d, x, y, weights, beta } = *c;
     let (q, dim) = (d.q(), d.dim());
     let mut rows = vec![0.0; TERMS_BLOCK * q];
     let mut eta = [0.0; TERMS_BLOCK];
