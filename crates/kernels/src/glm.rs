@@ -294,13 +294,14 @@ fn multinomial_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, k: usize, grad: 
 }
 
 /// Rows a block of [`binary_partial`]: their η, then the exponentials and logarithms of the
-/// whole block in one vectorised call ([`crate::vmath`]), then each row's terms.
-const TERMS_BLOCK: usize = 64;
+/// whole block in one vectorised call ([`crate::vmath`]), then each row's terms. One panel of
+/// the Gram kernel, which takes the binary families' Hessian a block at a time.
+const TERMS_BLOCK: usize = crate::linalg::PANEL;
 
 /// The binary families' loss (returned, with Σ w), gradient (added to `grad`) and, when given,
 /// Hessian (its upper triangle added to `h`), as [`binary_terms`] row by row but with the
 /// block's exponentials (logistic e^−|η| and ln(1 + e^−|η|), Poisson e^η) from `vmath`, within
-/// 2 ulps of libm's: 2.2 -> 1.4 ms for a logistic loss and gradient of 66k x 20.
+/// 2 ulps of libm's, and the Hessian by the Gram kernel (1.8x at 21 coefficients, 2.7x at 101).
 #[inline(always)]
 fn binary_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, grad: &mut [f64], mut h: Option<&mut [f64]>) -> (f64, f64) {
     let Chunk { d, x, y, weights, beta } = *c;
@@ -310,6 +311,13 @@ fn binary_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, grad: &mut [f64], mut
     let mut arg = [0.0; TERMS_BLOCK];
     let mut ex = [0.0; TERMS_BLOCK];
     let mut ln = [0.0; TERMS_BLOCK];
+    // The Hessian Σ w·h·x xᵀ as the Gram matrix of the rows scaled by √(w·h) (w·h ≥ 0 for these
+    // families with non-negative weights): its lower triangle, a block at a time.
+    let mut scale = [0.0; TERMS_BLOCK];
+    let (mut scaled, mut lower, mut col_sums) = match h {
+        Some(_) => (vec![0.0; TERMS_BLOCK * q], vec![0.0; q * q], vec![0.0; q]),
+        None => (Vec::new(), Vec::new(), Vec::new()),
+    };
     let (mut loss, mut wsum) = (0.0, 0.0);
     let mut r0 = 0;
     while r0 < d.rows {
@@ -350,17 +358,39 @@ fn binary_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, grad: &mut [f64], mut
             for (g, v) in grad.iter_mut().zip(xt) {
                 *g += w * g1 * v;
             }
-            if let Some(h) = h.as_deref_mut() {
-                let s = w * h1;
-                for ii in 0..q {
-                    let si = s * xt[ii];
-                    for (hv, xv) in h[ii * dim + ii..(ii + 1) * dim].iter_mut().zip(&xt[ii..]) {
-                        *hv += si * xv;
+            scale[t] = w * h1;
+        }
+        if let Some(h) = h.as_deref_mut() {
+            if scale[..n].iter().all(|&s| s >= 0.0) {
+                for (t, s) in scale[..n].iter().enumerate() {
+                    let root = s.sqrt();
+                    for (z, v) in scaled[t * q..(t + 1) * q].iter_mut().zip(&rows[t * q..(t + 1) * q]) {
+                        *z = root * v;
+                    }
+                }
+                crate::linalg::gram_accumulate(&scaled[..n * q], None, n, q, &mut lower, &mut [], &mut col_sums)
+                    .expect("the scaled block has the shape it was given");
+            } else {
+                // A negative weight (or a NaN): row by row, into the upper triangle.
+                for (t, &s) in scale[..n].iter().enumerate() {
+                    let xt = &rows[t * q..(t + 1) * q];
+                    for ii in 0..q {
+                        let si = s * xt[ii];
+                        for (hv, xv) in h[ii * dim + ii..(ii + 1) * dim].iter_mut().zip(&xt[ii..]) {
+                            *hv += si * xv;
+                        }
                     }
                 }
             }
         }
         r0 += n;
+    }
+    if let Some(h) = h {
+        for i in 0..q {
+            for j in i..q {
+                h[i * dim + j] += lower[j * q + i];
+            }
+        }
     }
     (loss, wsum)
 }
@@ -920,6 +950,39 @@ mod tests {
             for i in 0..d.dim() {
                 let direct: f64 = (0..d.dim()).map(|j| p.hessian[i * d.dim() + j] * v[j]).sum();
                 assert!((direct - hv[i]).abs() < 1e-9 * (1.0 + direct.abs()));
+            }
+        }
+    }
+
+    /// The binary families' Hessian over several blocks (the Gram kernel on rows scaled by
+    /// √(w·h)), and with some negative weights (row by row), against Σ w·h·x xᵀ.
+    #[test]
+    fn binary_hessians_equal_the_weighted_sum_of_outer_products() {
+        for fam in [Family::Normal, Family::Logistic, Family::Poisson] {
+            let (d, x, y, w) = problem(fam, 250, 5, 40);
+            let mut w_neg = w.clone();
+            for v in w_neg.iter_mut().step_by(7) {
+                *v = -*v;
+            }
+            let beta: Vec<f64> = randn(d.dim(), 41).iter().map(|v| 0.2 * v).collect();
+            for weights in [&w, &w_neg] {
+                let p = glm_partial(&d, &x, &y, Some(weights), &beta, true).unwrap();
+                let q = d.q();
+                let mut expect = vec![0.0; q * q];
+                for i in 0..d.rows {
+                    let xq: Vec<f64> = x[i * 5..(i + 1) * 5].iter().copied().chain([1.0]).collect();
+                    let eta: f64 = xq.iter().zip(&beta).map(|(a, b)| a * b).sum();
+                    let s = weights[i] * binary_terms(fam, eta, y[i]).2;
+                    for a in 0..q {
+                        for b in 0..q {
+                            expect[a * q + b] += s * xq[a] * xq[b];
+                        }
+                    }
+                }
+                let negative = weights.iter().any(|&v| v < 0.0);
+                for (got, want) in p.hessian.iter().zip(&expect) {
+                    assert!((got - want).abs() <= 1e-9 * (1.0 + want.abs()), "{fam:?} negative weights: {negative}: {got} vs {want}");
+                }
             }
         }
     }
