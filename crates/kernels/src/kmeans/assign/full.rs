@@ -1,6 +1,7 @@
 //! The many-column (≥ 5) kernel for CPUs whose 512-bit units are full width (`Path::Avx512Full`:
-//! AMD Zen 5). Zen 4 runs each 512-bit operation as two 256-bit halves, so there the AVX2 kernel
-//! is as fast; with full-width units one 512-bit FMA serves 8 centres at the cost of 4.
+//! AMD Zen 5). Zen 4 runs each 512-bit operation as two 256-bit halves, and there 512-bit
+//! variants of the AVX2 kernel measured slower (session 5; this kernel has not been measured on
+//! Zen 4); with full-width units one 512-bit FMA serves 8 centres at the cost of 4.
 //!
 //! Tiles of 8 rows. For each group of 8 centres, the tile's distances build up in 8 vectors
 //! (centres in lanes; one subtraction and one FMA per row and column, in column order, so the
@@ -11,8 +12,8 @@
 //! do not wait on each other's stores, and one tile late, so that the adds (whose addresses come
 //! out of the argmin) do not hold up the next tile's loads.
 //!
-//! Measured on Zen 5 (docs/kernels.md): 1.5x the AVX2 kernel at 1M x 20 with k = 8, 2.5x with
-//! k = 16 and at 50 columns; the sums one tile late 1.13x, the rows prefetched 2.7x.
+//! Measured on Zen 5 (docs/kernels.md): 1.7x the AVX2 kernel at 1M x 20 with k = 8, 2.7x with
+//! k = 16, 2.8x at 50 columns; the sums one tile late 1.13x, the rows prefetched 2.7x.
 
 use super::portable::add_into;
 use super::{Io, LloydPartial, Pass};
