@@ -987,6 +987,22 @@ mod tests {
         }
     }
 
+    /// `partial_terms` (compiled for AVX2 where the CPU has it) gives the plain build's bits.
+    #[test]
+    fn the_avx2_build_of_the_terms_gives_the_plain_build_s_bits() {
+        for &fam in &FAMILIES {
+            let (d, x, y, w) = problem(fam, 300, 6, 50);
+            let beta: Vec<f64> = randn(d.dim(), 51).iter().map(|v| 0.3 * v).collect();
+            let c = Chunk { d: &d, x: &x, y: &y, weights: Some(&w), beta: &beta };
+            let dim = d.dim();
+            let (mut g1, mut h1, mut g2, mut h2) = (vec![0.0; dim], vec![0.0; dim * dim], vec![0.0; dim], vec![0.0; dim * dim]);
+            let a = partial_terms(&c, &mut g1, Some(&mut h1));
+            let b = partial_terms_body(&c, &mut g2, Some(&mut h2));
+            assert_eq!((a.0.to_bits(), a.1.to_bits()), (b.0.to_bits(), b.1.to_bits()), "{fam:?}");
+            assert!(g1.iter().zip(&g2).chain(h1.iter().zip(&h2)).all(|(p, q)| p.to_bits() == q.to_bits()), "{fam:?}");
+        }
+    }
+
     #[test]
     fn partials_over_chunks_add_up_to_the_whole() {
         for &fam in &FAMILIES {

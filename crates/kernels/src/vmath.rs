@@ -169,6 +169,19 @@ mod tests {
     }
 
     #[test]
+    fn the_avx2_build_of_the_loops_gives_the_plain_build_s_bits() {
+        let xs = grid(-708.0, 709.0, 10_000);
+        let es = grid(0.0, 1.0, 10_000);
+        let (mut a, mut b) = (vec![0.0; xs.len()], vec![0.0; xs.len()]);
+        exp_into(&xs, &mut a);
+        exp_loop(&xs, &mut b);
+        assert!(a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()));
+        ln_1p_unit_into(&es, &mut a);
+        ln_1p_loop(&es, &mut b);
+        assert!(a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()));
+    }
+
+    #[test]
     fn exp_outside_the_core_range_is_libms() {
         let xs = [-745.2, -720.0, -708.5, 709.5, 710.0, f64::INFINITY, f64::NEG_INFINITY, f64::NAN];
         let mut out = [0.0; 8];
