@@ -11,7 +11,7 @@
 //! multinomial logsumexp(η) − η_y with y the class index.
 
 use crate::error::{check_len, KernelError, Result};
-use crate::linalg::{cholesky, cholesky_solve, Element};
+use crate::linalg::{cholesky, cholesky_solve, dot4 as dot, Element};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Family {
@@ -118,19 +118,19 @@ fn load_row<T: Element>(d: &Design, x: &[T], i: usize, xt: &mut [f64]) {
     }
 }
 
+/// The logistic row terms from `e` = e^−|η| and `ln1p_e` = ln(1 + e): softplus(η) − yη,
+/// σ(η) − y and σ(1 − σ), the softplus and the sigmoid sharing the one exponential.
 #[inline(always)]
-fn dot(a: &[f64], b: &[f64]) -> f64 {
-    // Four running sums (a vector's lanes once compiled): one sum in order is a chain of
-    // dependent adds, 4 cycles each, which held the per-row loop of glm_partial up.
-    let mut acc = [0.0f64; 4];
-    let (ca, cb) = (a.chunks_exact(4), b.chunks_exact(4));
-    let tail: f64 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
-    for (x, y) in ca.zip(cb) {
-        for t in 0..4 {
-            acc[t] += x[t] * y[t];
-        }
-    }
-    (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
+fn logistic_terms(eta: f64, e: f64, ln1p_e: f64, y: f64) -> (f64, f64, f64) {
+    // One division either way (a branch here mispredicts on half the rows).
+    let p = (if eta >= 0.0 { 1.0 } else { e }) / (1.0 + e);
+    (eta.max(0.0) + ln1p_e - y * eta, p - y, p * (1.0 - p))
+}
+
+/// The Poisson row terms from μ = e^η.
+#[inline(always)]
+fn poisson_terms(eta: f64, mu: f64, y: f64) -> (f64, f64, f64) {
+    (mu - y * eta, mu - y, mu)
 }
 
 /// Per-row loss, dloss/dη (per output) and d²loss/dη² for the binary families.
@@ -139,15 +139,10 @@ fn binary_terms(family: Family, eta: f64, y: f64) -> (f64, f64, f64) {
     match family {
         Family::Normal => (0.5 * (eta - y) * (eta - y), eta - y, 1.0),
         Family::Logistic => {
-            // softplus and sigmoid share e^−|η| (one exp a row instead of two; same values).
             let e = (-eta.abs()).exp();
-            let p = if eta >= 0.0 { 1.0 / (1.0 + e) } else { e / (1.0 + e) };
-            (eta.max(0.0) + e.ln_1p() - y * eta, p - y, p * (1.0 - p))
+            logistic_terms(eta, e, e.ln_1p(), y)
         }
-        Family::Poisson => {
-            let mu = eta.exp();
-            (mu - y * eta, mu - y, mu)
-        }
+        Family::Poisson => poisson_terms(eta, eta.exp(), y),
         Family::Multinomial(_) => unreachable!(),
     }
 }
@@ -232,6 +227,7 @@ fn multinomial_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, k: usize, grad: 
     let (q, dim) = (d.q(), d.dim());
     let mut rows = vec![0.0; TERMS_BLOCK * q];
     let mut eta = vec![0.0; TERMS_BLOCK * k];
+    let mut arg = vec![0.0; TERMS_BLOCK * k];
     let mut ex = vec![0.0; TERMS_BLOCK * k];
     let mut max = [0.0; TERMS_BLOCK];
     let mut p = vec![0.0; k];
@@ -247,13 +243,11 @@ fn multinomial_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, k: usize, grad: 
                 *e = dot(&beta[c * q..(c + 1) * q], xt);
             }
             max[t] = et.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
-            for (a, e) in ex[t * k..(t + 1) * k].iter_mut().zip(et.iter()) {
+            for (a, e) in arg[t * k..(t + 1) * k].iter_mut().zip(et.iter()) {
                 *a = e - max[t];
             }
         }
-        // In place: the arguments become their exponentials.
-        let args = ex[..n * k].to_vec();
-        crate::vmath::exp_into(&args, &mut ex[..n * k]);
+        crate::vmath::exp_into(&arg[..n * k], &mut ex[..n * k]);
         for t in 0..n {
             let i = r0 + t;
             let w = weights.map_or(1.0, |w| w[i]);
@@ -341,14 +335,10 @@ fn binary_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, grad: &mut [f64], mut
         for t in 0..n {
             let i = r0 + t;
             let (e, yi) = (eta[t], y[i].to_f64());
+            // As binary_terms, with the exponentials (and logarithms) from the block.
             let (l, g1, h1) = match d.family {
-                Family::Logistic => {
-                    // As binary_terms, with e^−|η| and its ln(1 + ·) from the block.
-                    // One division either way (a branch here mispredicts on half the rows).
-                    let p = (if e >= 0.0 { 1.0 } else { ex[t] }) / (1.0 + ex[t]);
-                    (e.max(0.0) + ln[t] - yi * e, p - yi, p * (1.0 - p))
-                }
-                Family::Poisson => (ex[t] - yi * e, ex[t] - yi, ex[t]),
+                Family::Logistic => logistic_terms(e, ex[t], ln[t], yi),
+                Family::Poisson => poisson_terms(e, ex[t], yi),
                 fam => binary_terms(fam, e, yi),
             };
             let w = weights.map_or(1.0, |w| w[i]);

@@ -127,9 +127,10 @@ unsafe fn gemv_rows4_avx2(a: &[f64], b: &[f64], m: usize, k: usize, c: &mut [f64
     }
 }
 
-/// Σ a·b in f64 with four interleaved partial sums.
+/// Σ a·b in f64 with four interleaved partial sums (four independent chains of adds, which
+/// the compiler keeps in a vector's lanes, instead of one).
 #[inline]
-fn dot4<T: Element>(a: &[T], b: &[T]) -> f64 {
+pub(crate) fn dot4<T: Element>(a: &[T], b: &[T]) -> f64 {
     let mut acc = [0.0f64; 4];
     let mut ca = a.chunks_exact(4);
     let mut cb = b.chunks_exact(4);
