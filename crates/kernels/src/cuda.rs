@@ -190,6 +190,25 @@ const MAX_BLOCKS: usize = 1024;
 /// The shared memory a block may use without opting in (all GPUs since compute capability 2.0).
 const SHARED_BYTES: usize = 48 * 1024;
 
+/// The dgemm C (`m x n`) = op(A)·op(B) summed over `k`, column-major, with A (or B) transposed
+/// when `ta` (`tb`), every leading dimension tight (the buffers hold exactly those matrices),
+/// C overwritten.
+fn product(ta: bool, tb: bool, m: i32, n: i32, k: i32) -> GemmConfig<f64> {
+    let op = |t: bool| if t { cublasOperation_t::CUBLAS_OP_T } else { cublasOperation_t::CUBLAS_OP_N };
+    GemmConfig {
+        transa: op(ta),
+        transb: op(tb),
+        m,
+        n,
+        k,
+        alpha: 1.0,
+        lda: if ta { k } else { m },
+        ldb: if tb { n } else { k },
+        beta: 0.0,
+        ldc: m,
+    }
+}
+
 /// A launch of the grid-stride row kernels over `rows` rows with `shared` bytes per block.
 fn grid_stride(rows: usize, shared: u32) -> LaunchConfig {
     let blocks = rows.div_ceil(THREADS as usize).clamp(1, MAX_BLOCKS) as u32;
@@ -242,18 +261,7 @@ impl Gpu {
     pub fn gram(&self, x: &DeviceMatrix) -> Result<Vec<f64>> {
         let (n, p) = (x.rows as i32, x.cols as i32);
         let mut c = self.stream.alloc_zeros::<f64>(x.cols * x.cols).map_err(|e| gpu_err("alloc", e))?;
-        let cfg = GemmConfig {
-            transa: cublasOperation_t::CUBLAS_OP_N,
-            transb: cublasOperation_t::CUBLAS_OP_T,
-            m: p,
-            n: p,
-            k: n,
-            alpha: 1.0,
-            lda: p,
-            ldb: p,
-            beta: 0.0,
-            ldc: p,
-        };
+        let cfg = product(false, true, p, p, n);
         // SAFETY: the dimensions match the buffers allocated above and in `upload`.
         unsafe { self.blas.gemm(cfg, &x.data, &x.data, &mut c) }.map_err(|e| gpu_err("dgemm", e))?;
         self.stream.clone_dtoh(&c).map_err(|e| gpu_err("download", e))
@@ -351,18 +359,7 @@ impl Gpu {
         let no_weights = 0u64;
         // η (row-major rows x K = column-major K x rows) = B (K x q) · Xqᵀ.
         let mut eta = alloc(rows * k)?;
-        let cfg = GemmConfig {
-            transa: cublasOperation_t::CUBLAS_OP_T,
-            transb: cublasOperation_t::CUBLAS_OP_N,
-            m: ki,
-            n,
-            k: qi,
-            alpha: 1.0,
-            lda: qi,
-            ldb: qi,
-            beta: 0.0,
-            ldc: ki,
-        };
+        let cfg = product(true, false, ki, n, qi);
         // SAFETY: B is column-major q x K (lda q), Xqᵀ column-major q x rows (ldb q).
         unsafe { self.blas.gemm(cfg, &b_dev, xq, &mut eta) }.map_err(|e| gpu_err("dgemm (eta)", e))?;
         let (mut g, mut p, mut loss) = (alloc(rows * k)?, alloc(rows * k)?, alloc(1)?);
@@ -377,18 +374,7 @@ impl Gpu {
         unsafe { b.launch(grid_stride(rows, 0)) }.map_err(|e| gpu_err("glm_terms launch", e))?;
         // ∇ (row-major K x q = column-major q x K) = Xqᵀ (q x rows) · G (rows x K).
         let mut grad = alloc(dim)?;
-        let cfg = GemmConfig {
-            transa: cublasOperation_t::CUBLAS_OP_N,
-            transb: cublasOperation_t::CUBLAS_OP_T,
-            m: qi,
-            n: ki,
-            k: n,
-            alpha: 1.0,
-            lda: qi,
-            ldb: ki,
-            beta: 0.0,
-            ldc: qi,
-        };
+        let cfg = product(false, true, qi, ki, n);
         // SAFETY: Xqᵀ column-major q x rows (lda q); G row-major rows x K is column-major K x rows (ldb K).
         unsafe { self.blas.gemm(cfg, xq, &g, &mut grad) }.map_err(|e| gpu_err("dgemm (gradient)", e))?;
         let mut h = vec![0.0; if hessian { dim * dim } else { 0 }];
@@ -408,18 +394,7 @@ impl Gpu {
                     b.arg(xq).arg(&rows_i).arg(&qi).arg(&mut scaled);
                     // SAFETY: argument types and order match scale_rows in SOURCE; buffers hold rows*q.
                     unsafe { b.launch(grid_stride(rows * q, 0)) }.map_err(|e| gpu_err("scale_rows launch", e))?;
-                    let cfg = GemmConfig {
-                        transa: cublasOperation_t::CUBLAS_OP_N,
-                        transb: cublasOperation_t::CUBLAS_OP_T,
-                        m: qi,
-                        n: qi,
-                        k: n,
-                        alpha: 1.0,
-                        lda: qi,
-                        ldb: qi,
-                        beta: 0.0,
-                        ldc: qi,
-                    };
+                    let cfg = product(false, true, qi, qi, n);
                     // SAFETY: both operands are column-major q x rows (ld q); the block is q x q.
                     unsafe { self.blas.gemm(cfg, xq, &scaled, &mut block) }.map_err(|e| gpu_err("dgemm (hessian)", e))?;
                     let blk = s.clone_dtoh(&block).map_err(|e| gpu_err("download", e))?;
