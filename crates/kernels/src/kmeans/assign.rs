@@ -73,10 +73,11 @@ impl Path {
         let mut v = vec![Path::Portable];
         #[cfg(target_arch = "x86_64")]
         {
-            if matches!(Path::best(), Path::Avx2 | Path::Avx512 | Path::Avx512Full) {
+            let best = Path::best();
+            if matches!(best, Path::Avx2 | Path::Avx512 | Path::Avx512Full) {
                 v.push(Path::Avx2);
             }
-            if matches!(Path::best(), Path::Avx512 | Path::Avx512Full) {
+            if matches!(best, Path::Avx512 | Path::Avx512Full) {
                 v.extend([Path::Avx512, Path::Avx512Full]);
             }
         }
@@ -120,12 +121,12 @@ pub(crate) fn assign<T: Element>(path: Path, x: &[T], rows: usize, cols: usize, 
         #[cfg(target_arch = "x86_64")]
         Path::Avx2 | Path::Avx512 | Path::Avx512Full => {
             let weighted = out.weights.is_some();
-            let lanes = match path {
+            let width = match path {
                 Path::Avx2 => x86::Width::Avx2,
                 Path::Avx512 => x86::Width::Avx512,
                 _ => x86::Width::Avx512Full,
             };
-            run(x86::State::new(lanes, centers, k, cols, accumulate, weighted), x, rows, cols, out)
+            run(x86::State::new(width, centers, k, cols, accumulate, weighted), x, rows, cols, out)
         }
     }
 }
