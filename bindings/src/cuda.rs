@@ -79,7 +79,6 @@ impl GpuDevice {
     #[napi]
     pub fn glm_partial(&self, env: Env, spec: GlmSpec, x: &GpuMatrix, y: Float64Array, beta: Float64Array, hessian: bool) -> Result<GlmPartialResult> {
         let d = design(&env, &spec, x.inner.rows as u32, x.inner.cols as u32)?;
-        let p = check(&env, self.gpu.glm_partial(&d, &x.inner, &y, spec.weights.as_deref(), &beta, hessian))?;
-        Ok(GlmPartialResult { loss: p.loss, grad: p.grad.into(), hessian: p.hessian.into(), weight_sum: p.weight_sum })
+        Ok(check(&env, self.gpu.glm_partial(&d, &x.inner, &y, spec.weights.as_deref(), &beta, hessian))?.into())
     }
 }

@@ -36,6 +36,12 @@ pub struct GlmPartialResult {
     pub weight_sum: f64,
 }
 
+impl From<k::GlmPartial> for GlmPartialResult {
+    fn from(p: k::GlmPartial) -> Self {
+        GlmPartialResult { loss: p.loss, grad: p.grad.into(), hessian: p.hessian.into(), weight_sum: p.weight_sum }
+    }
+}
+
 /// Loss, gradient and optionally Hessian of one chunk at `beta` (sums over rows; add
 /// chunks, then divide by Σ weightSum and add the penalty).
 #[napi]
@@ -43,7 +49,7 @@ pub fn glm_partial(env: Env, spec: GlmSpec, x: F64OrF32, rows: u32, cols: u32, y
     let d = design(&env, &spec, rows, cols)?;
     let w = spec.weights.as_deref();
     let p = check(&env, with_slice!(x, |s| k::glm_partial(&d, s, &y[..], w, &beta, hessian)))?;
-    Ok(GlmPartialResult { loss: p.loss, grad: p.grad.into(), hessian: p.hessian.into(), weight_sum: p.weight_sum })
+    Ok(p.into())
 }
 
 /// Hessian-vector product H·v of one chunk at `beta`, without forming H.
