@@ -36,6 +36,37 @@ pub(crate) fn as_f64<T: Element>(x: &[T]) -> Option<&[f64]> {
     }
 }
 
+/// `src` widened to f64 into `dst` (the same length). For f32 the loop is compiled for AVX2
+/// where the CPU has it: generic code widens one value at a time (a scalar `cvtss2sd` each,
+/// ~1.2 cycles a value), which made f32 k-means 1.9x slower than f64 at 20 columns.
+pub(crate) fn widen_into<T: Element>(src: &[T], dst: &mut [f64]) {
+    debug_assert_eq!(src.len(), dst.len());
+    if std::any::TypeId::of::<T>() == std::any::TypeId::of::<f32>() {
+        // SAFETY: T is f32, so the slice is a [f32] of the same length and lifetime.
+        let src = unsafe { std::slice::from_raw_parts(src.as_ptr().cast::<f32>(), src.len()) };
+        #[cfg(target_arch = "x86_64")]
+        {
+            #[target_feature(enable = "avx2")]
+            unsafe fn avx2(src: &[f32], dst: &mut [f64]) {
+                for (d, &s) in dst.iter_mut().zip(src) {
+                    *d = s as f64;
+                }
+            }
+            if std::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU has AVX2 (checked just above).
+                return unsafe { avx2(src, dst) };
+            }
+        }
+        for (d, &s) in dst.iter_mut().zip(src) {
+            *d = s as f64;
+        }
+        return;
+    }
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d = s.to_f64();
+    }
+}
+
 /// Column sums of a row-major `rows x cols` matrix.
 pub fn column_sums<T: Element>(x: &[T], rows: usize, cols: usize) -> Result<Vec<f64>> {
     check_len("x", x.len(), rows * cols, &format!("rows*cols = {rows}*{cols}"))?;
