@@ -159,6 +159,20 @@ test('scatter places data (round-robin or broadcast) for tasks to use', async ()
   assert.deepEqual([...(await big.result())], [1, 2, 3]);
 });
 
+test('scattered typed arrays reach task threads in shared memory (no copy per task)', async () => {
+  const plain = new Float64Array([1, 2, 3]);
+  assert.equal(plain.buffer instanceof SharedArrayBuffer, false);
+  const [x, chunk] = await client.scatter([plain, { data: new Int32Array([4, 5]), shape: [2] }], { broadcast: true });
+  assert.equal(await client.submit('test.isShared', x).result(), true);
+  assert.equal(await client.submit('test.isShared', chunk).result(), true);
+  assert.equal(await client.submit('test.chunkSum', chunk).result(), 9);
+  assert.deepEqual(Array.from((await x.result()) as Float64Array), [1, 2, 3]);
+  // the client's own array is untouched and unshared
+  assert.equal(plain.buffer instanceof SharedArrayBuffer, false);
+  x.release();
+  chunk.release();
+});
+
 test('progress snapshots arrive while a graph runs', async () => {
   const ac = new AbortController();
   const seen: number[] = [];

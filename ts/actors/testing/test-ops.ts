@@ -40,6 +40,12 @@ registerOp('test.fill', (n: number, fill: number): Chunk => {
   return { data, shape: [n] };
 });
 
+/** Whether a typed array, or a chunk's data, lives in a SharedArrayBuffer (as the task thread got it). */
+registerOp('test.isShared', (v: ArrayBufferView | Chunk) => {
+  const view = ArrayBuffer.isView(v) ? v : v.data;
+  return view.buffer instanceof SharedArrayBuffer;
+});
+
 /** Sum of a chunk's values. */
 registerOp('test.chunkSum', (c: Chunk) => {
   let s = 0;
