@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KFold, ShuffleSplit, StratifiedKFold, trainTestSplit } from './split.js';
+import { KFold, ShuffleSplit, StratifiedKFold, takeRows, trainTestSplit } from './split.js';
 import { sk } from '../testdata.js';
 
 const asLists = (splits: Iterable<[Int32Array, Int32Array]>) => [...splits].map(([a, b]) => [Array.from(a), Array.from(b)]);
@@ -48,4 +48,28 @@ test('splitters name the bad argument', () => {
   assert.throws(() => [...new KFold({ nSplits: 6 }).split(5)], /nSplits=6 is more than the 5 samples/);
   assert.throws(() => trainTestSplit([[1, 2, 3], [1, 2]]), /arrays\[1\]: expected 3 rows as arrays\[0\], got 2/);
   assert.throws(() => trainTestSplit([[1, 2, 3]], { testSize: 1.5 }), /testSize must be a fraction in \(0, 1\) or a count/);
+});
+
+test('takeRows copies runs, lone rows, repeats and reversed rows as a row-by-row copy would', () => {
+  const naive = <T extends Float64Array | Int32Array>(data: T, cols: number, idx: number[]): number[] =>
+    idx.flatMap((i) => Array.from(data.subarray(i * cols, i * cols + cols)));
+  const orders = [
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    [5, 6, 7, 0, 1, 9],
+    [3, 3, 4, 2, 1, 0, 8],
+    [9, 0, 9, 1],
+    [],
+  ];
+  for (const cols of [1, 3, 33]) {
+    const f = Float64Array.from({ length: 10 * cols }, (_, i) => i * 0.5 - 7);
+    const n = Int32Array.from({ length: 10 * cols }, (_, i) => 1000 - i);
+    for (const idx of orders) {
+      const a = takeRows(f, cols, idx);
+      assert.ok(a instanceof Float64Array);
+      assert.deepEqual(Array.from(a), naive(f, cols, idx), `cols ${cols}, rows ${idx}`);
+      const b = takeRows(n, cols, Int32Array.from(idx));
+      assert.ok(b instanceof Int32Array);
+      assert.deepEqual(Array.from(b), naive(n, cols, idx), `cols ${cols}, rows ${idx} (Int32Array)`);
+    }
+  }
 });

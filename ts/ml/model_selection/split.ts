@@ -130,11 +130,26 @@ export function splitSizes(owner: string, n: number, testSize: number | undefine
   return [nTrain, nTest];
 }
 
-/** Rows `idx` of a dense row-major matrix or vector. */
+/**
+ * Rows `idx` of a dense row-major matrix or vector. Runs of consecutive rows (a K-fold
+ * split's folds are two or three runs) go in one copy each; a lone row is copied value by
+ * value (a `subarray` per row cost ~100 ns, which was 7 ms of each search task's 66 667 rows).
+ */
 export function takeRows<T extends Float64Array | Int32Array | Uint8Array | Float32Array>(data: T, cols: number, idx: ArrayLike<number>): T {
   const Ctor = data.constructor as new (n: number) => T;
   const out = new Ctor(idx.length * cols);
-  for (let r = 0; r < idx.length; r++) out.set(data.subarray(idx[r] * cols, idx[r] * cols + cols) as ArrayLike<number>, r * cols);
+  let r = 0;
+  while (r < idx.length) {
+    let end = r + 1;
+    while (end < idx.length && idx[end] === idx[end - 1] + 1) end++;
+    const from = idx[r] * cols;
+    if (end - r === 1 && cols <= 32) {
+      for (let j = 0; j < cols; j++) out[r * cols + j] = data[from + j];
+    } else {
+      out.set(data.subarray(from, from + (end - r) * cols) as ArrayLike<number>, r * cols);
+    }
+    r = end;
+  }
   return out;
 }
 
