@@ -228,7 +228,7 @@ fn multinomial_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, k: usize, grad: 
     const B: usize = TERMS_BLOCK;
     let Chunk { d, x, y, weights, beta } = *c;
     let (cols, q) = (d.cols, d.q());
-    let mut widened = if crate::linalg::as_f64(x).is_some() { Vec::new() } else { vec![0.0; B * cols] };
+    let mut blocks = Blocks::new(x, cols);
     let (mut eta, mut arg, mut ex, mut resid) = (vec![0.0; B * k], vec![0.0; B * k], vec![0.0; B * k], vec![0.0; B * k]);
     let (mut max, mut sums, mut inv_sums, mut yv, mut ws) = ([0.0; B], [0.0; B], [0.0; B], [0.0; B], [0.0; B]);
     // Row-major, for the Hessian: the rows with the intercept's 1, p and 1 − p.
@@ -241,14 +241,7 @@ fn multinomial_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, k: usize, grad: 
     let mut r0 = 0;
     while r0 < d.rows {
         let n = (d.rows - r0).min(B);
-        let block = &x[r0 * cols..(r0 + n) * cols];
-        let rows: &[f64] = match crate::linalg::as_f64(block) {
-            Some(b) => b,
-            None => {
-                crate::linalg::widen_into(block, &mut widened[..n * cols]);
-                &widened[..n * cols]
-            }
-        };
+        let rows = blocks.rows(x, r0, n);
         for cl in 0..k {
             linear_predictors(rows, cols, &beta[cl * q..(cl + 1) * q], d.fit_intercept, &mut eta[cl * B..cl * B + n]);
         }
@@ -458,7 +451,7 @@ const TERMS_BLOCK: usize = crate::linalg::PANEL;
 fn binary_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, grad: &mut [f64], mut h: Option<&mut [f64]>) -> (f64, f64) {
     let Chunk { d, x, y, weights, beta } = *c;
     let (cols, q, dim) = (d.cols, d.q(), d.dim());
-    let mut widened = if crate::linalg::as_f64(x).is_some() { Vec::new() } else { vec![0.0; TERMS_BLOCK * cols] };
+    let mut blocks = Blocks::new(x, cols);
     let mut eta = [0.0; TERMS_BLOCK];
     let mut arg = [0.0; TERMS_BLOCK];
     let mut ex = [0.0; TERMS_BLOCK];
@@ -478,14 +471,7 @@ fn binary_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, grad: &mut [f64], mut
     let mut r0 = 0;
     while r0 < d.rows {
         let n = (d.rows - r0).min(TERMS_BLOCK);
-        let block = &x[r0 * cols..(r0 + n) * cols];
-        let rows: &[f64] = match crate::linalg::as_f64(block) {
-            Some(b) => b,
-            None => {
-                crate::linalg::widen_into(block, &mut widened[..n * cols]);
-                &widened[..n * cols]
-            }
-        };
+        let rows = blocks.rows(x, r0, n);
         linear_predictors(rows, cols, beta, d.fit_intercept, &mut eta[..n]);
         match d.family {
             Family::Logistic => {
@@ -568,6 +554,33 @@ fn binary_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, grad: &mut [f64], mut
         }
     }
     (loss, wsum)
+}
+
+/// A chunk's rows a block of at most [`TERMS_BLOCK`] at a time, as f64: f64 input in place,
+/// f32 widened into a buffer.
+struct Blocks {
+    cols: usize,
+    widened: Vec<f64>,
+}
+
+impl Blocks {
+    fn new<T: Element>(x: &[T], cols: usize) -> Blocks {
+        let widened = if crate::linalg::as_f64(x).is_some() { Vec::new() } else { vec![0.0; TERMS_BLOCK * cols] };
+        Blocks { cols, widened }
+    }
+
+    /// Rows `r0..r0 + n` of `x` (n ≤ TERMS_BLOCK), row-major.
+    #[inline(always)]
+    fn rows<'a, T: Element>(&'a mut self, x: &'a [T], r0: usize, n: usize) -> &'a [f64] {
+        let block = &x[r0 * self.cols..(r0 + n) * self.cols];
+        match crate::linalg::as_f64(block) {
+            Some(b) => b,
+            None => {
+                crate::linalg::widen_into(block, &mut self.widened[..n * self.cols]);
+                &self.widened[..n * self.cols]
+            }
+        }
+    }
 }
 
 /// η of each row of the row-major `rows` (`eta.len() x cols`): x·β (+ the intercept β[cols]),
