@@ -192,6 +192,12 @@ export interface GroupPartialsResult {
 export declare function groupReduce(keys: ColumnValues, valid: Uint8Array | undefined | null, values: Array<ColumnValues>, valuesValid: Array<Uint8Array | undefined | null>): GroupPartialsResult
 
 /**
+ * Σ of each row's squared distance to its nearest centre (the k-means|| cost of a chunk), in
+ * row order, without the array of distances.
+ */
+export declare function kmeansCost(x: F64OrF32, rows: number, cols: number, centers: Float64Array, k: number): number
+
+/**
  * The k-means assignment kernel this CPU runs (`Portable`, `Avx2`, `Avx512` or `Avx512Full`),
  * chosen once per process; `SHOAL_KMEANS_KERNEL` picks another the CPU can run.
  */
@@ -202,6 +208,12 @@ export declare function kmeansKernel(): string
  * seeded by (seed, stream) — use a different stream per chunk and round.
  */
 export declare function kmeansOversample(dist: Float64Array, totalCost: number, oversampling: number, seed: number, stream: number): Uint32Array
+
+/**
+ * k-means|| oversampling of a chunk's rows: `kmeansOversample(minSqDistances(x, …), …)` without
+ * the array of distances (the same rows).
+ */
+export declare function kmeansOversampleRows(x: F64OrF32, rows: number, cols: number, centers: Float64Array, k: number, totalCost: number, oversampling: number, seed: number, stream: number): Uint32Array
 
 /** Nearest-centre label of each row, written into `labels` (Int32Array `rows`). */
 export declare function kmeansPredict(x: F64OrF32, rows: number, cols: number, centers: Float64Array, k: number, labels: Int32Array): void

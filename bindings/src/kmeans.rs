@@ -50,6 +50,35 @@ pub fn min_sq_distances(env: Env, x: F64OrF32, rows: u32, cols: u32, centers: Fl
     Ok(check(&env, with_slice!(x, |s| k::min_sq_distances(s, rows as usize, cols as usize, &centers, k as usize)))?.into())
 }
 
+/// Σ of each row's squared distance to its nearest centre (the k-means|| cost of a chunk), in
+/// row order, without the array of distances.
+#[napi]
+pub fn kmeans_cost(env: Env, x: F64OrF32, rows: u32, cols: u32, centers: Float64Array, k: u32) -> Result<f64> {
+    check(&env, with_slice!(x, |s| k::min_sq_distance_sum(s, rows as usize, cols as usize, &centers, k as usize)))
+}
+
+/// k-means|| oversampling of a chunk's rows: `kmeansOversample(minSqDistances(x, …), …)` without
+/// the array of distances (the same rows).
+#[napi]
+#[allow(clippy::too_many_arguments)]
+pub fn kmeans_oversample_rows(
+    env: Env,
+    x: F64OrF32,
+    rows: u32,
+    cols: u32,
+    centers: Float64Array,
+    k: u32,
+    total_cost: f64,
+    oversampling: f64,
+    seed: f64,
+    stream: f64,
+) -> Result<Uint32Array> {
+    let seed = check(&env, integer_arg("seed", seed))?;
+    let stream = check(&env, integer_arg("stream", stream))?;
+    let picked = with_slice!(x, |s| k::oversample_rows(s, rows as usize, cols as usize, &centers, k as usize, total_cost, oversampling, seed, stream));
+    Ok(check(&env, picked)?.into())
+}
+
 /// k-means|| round update: lowers `dist` (`rows`, in place) with the new `centers` and
 /// returns the chunk's cost Σ dist.
 #[napi]

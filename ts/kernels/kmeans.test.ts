@@ -47,6 +47,14 @@ test('k-means|| pieces: distances, cost update, seeded oversampling, reduction t
   const a = native.kmeansOversample(dist, cost, 10, 3, 1);
   assert.deepEqual(Array.from(a), Array.from(native.kmeansOversample(dist, cost, 10, 3, 1)));
   assert.ok(a.every((i) => i < K.rows));
+  // The fused pieces: the cost as one number (NumPy's inertia once every centre is in), and the
+  // same oversampled rows as from the distance array.
+  assertClose([native.kmeansCost(x, K.rows, K.cols, centers, K.k)], [K.inertia], 1e-12, 'kmeansCost');
+  const two = centers.subarray(0, 4);
+  const d2 = native.minSqDistances(x, K.rows, K.cols, two, 2);
+  const c2 = native.kmeansCost(x, K.rows, K.cols, two, 2);
+  assert.equal(c2, d2.reduce((s, v) => s + v, 0));
+  assert.deepEqual(Array.from(native.kmeansOversampleRows(x, K.rows, K.cols, two, 2, c2, 10, 3, 1)), Array.from(native.kmeansOversample(d2, c2, 10, 3, 1)));
   const reduced = native.kmeansReduceCandidates(x, K.rows, K.cols, new Float64Array(K.rows).fill(1), 3, 5, 100);
   const sorted = [0, 1, 2].map((c) => [reduced[2 * c]!, reduced[2 * c + 1]!]).sort((p, q) => p[0]! + p[1]! - q[0]! - q[1]!);
   // The three blobs are centred at (0,0), (0,6) and (5,5) with sd 0.5 and 30 points each.
@@ -59,4 +67,6 @@ test('k-means shape errors name the argument', () => {
   assert.throws(() => native.lloydPartial(x, K.rows, K.cols, new Float64Array(5), 3), { name: 'RangeError', message: /^centers: expected k\*cols = 3\*2 = 6 values, got 5/ });
   assert.throws(() => native.kmeansPredict(x, K.rows, K.cols, centers, 3, new Int32Array(2)), { name: 'RangeError', message: /^labels:/ });
   assert.throws(() => native.kmeansOversample(new Float64Array(3), 1, -1, 0, 0), { name: 'TypeError', message: /^oversampling:/ });
+  assert.throws(() => native.kmeansCost(x, K.rows + 1, K.cols, centers, K.k), { name: 'RangeError', message: /^x:/ });
+  assert.throws(() => native.kmeansOversampleRows(x, K.rows, K.cols, centers, K.k, Number.NaN, 2, 0, 0), { name: 'TypeError', message: /^totalCost:/ });
 });

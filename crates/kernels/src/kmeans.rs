@@ -67,6 +67,72 @@ pub fn lloyd_partial<T: Element>(
     Ok(out)
 }
 
+/// Rows a block of [`min_sq_distance_sum`] and [`oversample_rows`]: their distances go through a
+/// buffer this long (64 KiB) instead of an array of every row's.
+const DIST_BLOCK: usize = 8192;
+
+/// The squared distances of `x`'s rows to their nearest centres, a block of at most
+/// [`DIST_BLOCK`] rows at a time: `each(first row, distances)` in row order.
+fn for_each_dist_block<T: Element>(x: &[T], rows: usize, cols: usize, centers: &[f64], k: usize, mut each: impl FnMut(usize, &[f64])) {
+    let mut dist = vec![0.0; DIST_BLOCK.min(rows)];
+    let mut r0 = 0;
+    while r0 < rows {
+        let n = (rows - r0).min(DIST_BLOCK);
+        let d = &mut dist[..n];
+        let io = Outputs { weights: None, labels: None, dist: Some(&mut *d), acc: None };
+        assign::assign(Path::detect(), &x[r0 * cols..(r0 + n) * cols], n, cols, centers, k, io);
+        each(r0, d);
+        r0 += n;
+    }
+}
+
+/// Σ of each row's squared distance to its nearest centre (the k-means|| cost φ of a chunk),
+/// summed in row order: what summing [`min_sq_distances`] gives, without its array.
+pub fn min_sq_distance_sum<T: Element>(x: &[T], rows: usize, cols: usize, centers: &[f64], k: usize) -> Result<f64> {
+    check_xc(x, rows, cols, centers, k)?;
+    let mut total = 0.0;
+    if cols > 0 {
+        for_each_dist_block(x, rows, cols, centers, k, |_, d| {
+            for &v in d {
+                total += v;
+            }
+        });
+    }
+    Ok(total)
+}
+
+/// [`oversample`] of the rows' squared distances to their nearest centres, computed a block at
+/// a time: the same rows (the same draws, in row order, against the same distances) without the
+/// array of every row's distance.
+pub fn oversample_rows<T: Element>(
+    x: &[T],
+    rows: usize,
+    cols: usize,
+    centers: &[f64],
+    k: usize,
+    total_cost: f64,
+    oversampling: f64,
+    seed: u64,
+    stream: u64,
+) -> Result<Vec<u32>> {
+    check_xc(x, rows, cols, centers, k)?;
+    check_oversampling(total_cost, oversampling)?;
+    let mut rng = Philox::new(seed, stream);
+    let mut out = Vec::new();
+    if cols == 0 {
+        // Every distance is 0: no row is drawn (as `oversample` of zeros).
+        return Ok(out);
+    }
+    for_each_dist_block(x, rows, cols, centers, k, |r0, d| {
+        for (i, &v) in d.iter().enumerate() {
+            if oversampled(rng.next_f64(), v, total_cost, oversampling) {
+                out.push((r0 + i) as u32);
+            }
+        }
+    });
+    Ok(out)
+}
+
 /// Squared distance of each row to its nearest centre (`rows`).
 pub fn min_sq_distances<T: Element>(x: &[T], rows: usize, cols: usize, centers: &[f64], k: usize) -> Result<Vec<f64>> {
     check_xc(x, rows, cols, centers, k)?;
@@ -113,21 +179,31 @@ pub fn update_min_sq_distances<T: Element>(
 /// min(1, ℓ·dist[i] / totalCost). `stream` should differ per chunk and per round.
 /// Returns the chosen row indices, ascending.
 pub fn oversample(dist: &[f64], total_cost: f64, oversampling: f64, seed: u64, stream: u64) -> Result<Vec<u32>> {
+    check_oversampling(total_cost, oversampling)?;
+    let mut rng = Philox::new(seed, stream);
+    let mut out = Vec::new();
+    for (i, &d) in dist.iter().enumerate() {
+        if oversampled(rng.next_f64(), d, total_cost, oversampling) {
+            out.push(i as u32);
+        }
+    }
+    Ok(out)
+}
+
+fn check_oversampling(total_cost: f64, oversampling: f64) -> Result<()> {
     if !(total_cost >= 0.0 && total_cost.is_finite()) {
         return Err(KernelError::Value(format!("totalCost: expected a finite number >= 0, got {total_cost}")));
     }
     if !(oversampling > 0.0 && oversampling.is_finite()) {
         return Err(KernelError::Value(format!("oversampling: expected a finite number > 0, got {oversampling}")));
     }
-    let mut rng = Philox::new(seed, stream);
-    let mut out = Vec::new();
-    for (i, &d) in dist.iter().enumerate() {
-        let u = rng.next_f64();
-        if total_cost > 0.0 && u < oversampling * d / total_cost {
-            out.push(i as u32);
-        }
-    }
-    Ok(out)
+    Ok(())
+}
+
+/// Whether a row at squared distance `d` is drawn (uniform draw `u`): probability min(1, ℓ·d/φ).
+#[inline]
+fn oversampled(u: f64, d: f64, total_cost: f64, oversampling: f64) -> bool {
+    total_cost > 0.0 && u < oversampling * d / total_cost
 }
 
 /// Weighted k-means++ seeding over `m` candidates (`m x cols`) with `weights`, then
@@ -290,6 +366,33 @@ mod tests {
         // Expected count is 20 (Poisson-binomial, sd ≈ 4.5).
         assert!((5..=40).contains(&a.len()), "{}", a.len());
         assert!(oversample(&dist, total, 0.0, 1, 1).unwrap_err().to_string().starts_with("oversampling:"));
+    }
+
+    /// The fused k-means|| pieces give what the distance array gives: the cost summed in row
+    /// order (the same bits) and the same oversampled rows, over several blocks and a partial
+    /// one, for f64 and f32 rows.
+    #[test]
+    fn fused_cost_and_oversampling_equal_the_distance_array_s() {
+        let (rows, cols, k) = (2 * DIST_BLOCK + 123, 3, 5);
+        let x = data(rows, cols, 31);
+        let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+        let c = data(k, cols, 32);
+        for (name, dist, sum, picked) in [
+            ("f64", min_sq_distances(&x, rows, cols, &c, k), min_sq_distance_sum(&x, rows, cols, &c, k), oversample_rows(&x, rows, cols, &c, k, 1e4, 20.0, 9, 4)),
+            ("f32", min_sq_distances(&x32, rows, cols, &c, k), min_sq_distance_sum(&x32, rows, cols, &c, k), oversample_rows(&x32, rows, cols, &c, k, 1e4, 20.0, 9, 4)),
+        ] {
+            let dist = dist.unwrap();
+            let mut total = 0.0;
+            for &v in &dist {
+                total += v;
+            }
+            assert_eq!(sum.unwrap().to_bits(), total.to_bits(), "{name}");
+            let picked = picked.unwrap();
+            assert_eq!(picked, oversample(&dist, 1e4, 20.0, 9, 4).unwrap(), "{name}");
+            assert!(picked.len() > 10 && picked.iter().any(|&i| i as usize >= DIST_BLOCK), "{name}: {} rows picked", picked.len());
+        }
+        assert!(oversample_rows(&x, rows, cols, &c, k, -1.0, 2.0, 1, 1).is_err());
+        assert!(min_sq_distance_sum(&x, rows + 1, cols, &c, k).is_err());
     }
 
     #[test]

@@ -127,7 +127,7 @@ export class KMeans extends BaseEstimator<KMeansParams> {
       return Float64Array.from(m.data);
     }
     const rand = seededRandom(randomState);
-    const rows = await data.map<number>('ml.kmeans.rows', () => []);
+    const rows = knownChunkRows(data) ?? await data.map<number>('ml.kmeans.rows', () => []);
     if (init === 'random') {
       const chosen = new Set<number>();
       while (chosen.size < k) chosen.add(Math.floor(rand() * n));
@@ -255,4 +255,11 @@ function columnVariances(m: Matrix): Float64Array {
   for (let i = 0; i < n * d; i++) mu[i % d] += m.data[i] / n;
   for (let i = 0; i < n * d; i++) v[i % d] += (m.data[i] - mu[i % d]) ** 2 / n;
   return v;
+}
+
+/** Rows per chunk when the data already knows them (in memory, or an Array whose chunk sizes are known), saving a pass. */
+function knownChunkRows(data: ChunkedData): number[] | undefined {
+  if (data instanceof InMemoryData) return [data.chunk.shape[0]];
+  if (data instanceof ArrayData && data.X.chunks.every((n) => Number.isFinite(n))) return [...data.X.chunks];
+  return undefined;
 }
