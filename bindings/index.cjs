@@ -699,6 +699,7 @@ module.exports.adviseHugePages = nativeBinding.adviseHugePages
 module.exports.armijoStep = nativeBinding.armijoStep
 module.exports.cholesky = nativeBinding.cholesky
 module.exports.choleskySolve = nativeBinding.choleskySolve
+module.exports.columnMoments = nativeBinding.columnMoments
 module.exports.columnSummary = nativeBinding.columnSummary
 module.exports.columnSums = nativeBinding.columnSums
 module.exports.fillNormal = nativeBinding.fillNormal

@@ -39,6 +39,17 @@ export declare function cholesky(a: Float64Array, n: number): Float64Array
 /** Solves (L·Lᵀ)·X = B given the Cholesky factor L (`n x n`); B is `n x nrhs`. */
 export declare function choleskySolve(l: Float64Array, n: number, b: Float64Array, nrhs: number): Float64Array
 
+/** Per-column sums and centred second moments of a `rows x cols` chunk, each in row order. */
+export declare function columnMoments(x: F64OrF32, rows: number, cols: number): ColumnMoments
+
+/** C = A·B for A `m x k` and B `k x n` (same dtype); C is `m x n`. */
+export interface ColumnMoments {
+  /** Σ x per column. */
+  sum: Float64Array
+  /** Σ (x − sum/rows)² per column. */
+  m2: Float64Array
+}
+
 /**
  * Summary of a column (`values` Float64Array, Int32Array or BigInt64Array; rows whose bit in
  * the optional Arrow validity bitmap `valid` is 0, and NaN, are skipped); `sketchSize` 0
@@ -95,7 +106,6 @@ export interface FitResult {
   objective: number
 }
 
-/** C = A·B for A `m x k` and B `k x n` (same dtype); C is `m x n`. */
 export declare function gemm(a: F64OrF32, b: F64OrF32, m: number, k: number, n: number): Float64Array
 
 /** Whole in-memory fit: minimises (1/Σw)·Σ w·loss + α(ρ‖β‖₁ + ½(1−ρ)‖β‖²). */

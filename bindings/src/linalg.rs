@@ -16,6 +16,21 @@ pub fn column_sums(env: Env, x: F64OrF32, rows: u32, cols: u32) -> Result<Float6
 }
 
 /// C = A·B for A `m x k` and B `k x n` (same dtype); C is `m x n`.
+#[napi(object)]
+pub struct ColumnMoments {
+    /// Σ x per column.
+    pub sum: Float64Array,
+    /// Σ (x − sum/rows)² per column.
+    pub m2: Float64Array,
+}
+
+/// Per-column sums and centred second moments of a `rows x cols` chunk, each in row order.
+#[napi]
+pub fn column_moments(env: Env, x: F64OrF32, rows: u32, cols: u32) -> Result<ColumnMoments> {
+    let (sum, m2) = check(&env, with_slice!(x, |s| k::column_moments(s, rows as usize, cols as usize)))?;
+    Ok(ColumnMoments { sum: sum.into(), m2: m2.into() })
+}
+
 #[napi]
 pub fn gemm(env: Env, a: F64OrF32, b: F64OrF32, m: u32, k: u32, n: u32) -> Result<Float64Array> {
     let (m, kk, n) = (m as usize, k as usize, n as usize);
