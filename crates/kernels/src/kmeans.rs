@@ -117,20 +117,28 @@ pub fn oversample_rows<T: Element>(
 ) -> Result<Vec<u32>> {
     check_xc(x, rows, cols, centers, k)?;
     check_oversampling(total_cost, oversampling)?;
-    let mut rng = Philox::new(seed, stream);
     let mut out = Vec::new();
     if cols == 0 {
         // Every distance is 0: no row is drawn (as `oversample` of zeros).
         return Ok(out);
     }
-    for_each_dist_block(x, rows, cols, centers, k, |r0, d| {
-        for (i, &v) in d.iter().enumerate() {
-            if oversampled(rng.next_f64(), v, total_cost, oversampling) {
-                out.push((r0 + i) as u32);
-            }
-        }
-    });
+    let mut draws = vec![0.0; DIST_BLOCK.min(rows)];
+    for_each_dist_block(x, rows, cols, centers, k, |r0, d| pick_rows(r0, d, &mut draws, total_cost, oversampling, seed, stream, &mut out));
     Ok(out)
+}
+
+/// Appends to `out` the rows `r0 + i` of `dist` (the distances of rows `r0..`, `r0` even) drawn
+/// with probability min(1, ℓ·dist/φ): row r takes uniform r of `(seed, stream)`.
+#[allow(clippy::too_many_arguments)]
+fn pick_rows(r0: usize, dist: &[f64], draws: &mut [f64], total_cost: f64, oversampling: f64, seed: u64, stream: u64, out: &mut Vec<u32>) {
+    debug_assert!(r0 % 2 == 0);
+    let u = &mut draws[..dist.len()];
+    crate::random::uniforms_into(u, seed, stream, (r0 / 2) as u64);
+    for (i, (&v, &ui)) in dist.iter().zip(u.iter()).enumerate() {
+        if oversampled(ui, v, total_cost, oversampling) {
+            out.push((r0 + i) as u32);
+        }
+    }
 }
 
 /// Squared distance of each row to its nearest centre (`rows`).
@@ -180,12 +188,10 @@ pub fn update_min_sq_distances<T: Element>(
 /// Returns the chosen row indices, ascending.
 pub fn oversample(dist: &[f64], total_cost: f64, oversampling: f64, seed: u64, stream: u64) -> Result<Vec<u32>> {
     check_oversampling(total_cost, oversampling)?;
-    let mut rng = Philox::new(seed, stream);
     let mut out = Vec::new();
-    for (i, &d) in dist.iter().enumerate() {
-        if oversampled(rng.next_f64(), d, total_cost, oversampling) {
-            out.push(i as u32);
-        }
+    let mut draws = vec![0.0; DIST_BLOCK.min(dist.len())];
+    for (b, d) in dist.chunks(DIST_BLOCK).enumerate() {
+        pick_rows(b * DIST_BLOCK, d, &mut draws, total_cost, oversampling, seed, stream, &mut out);
     }
     Ok(out)
 }
