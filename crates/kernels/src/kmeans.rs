@@ -104,6 +104,7 @@ pub fn min_sq_distance_sum<T: Element>(x: &[T], rows: usize, cols: usize, center
 /// [`oversample`] of the rows' squared distances to their nearest centres, computed a block at
 /// a time: the same rows (the same draws, in row order, against the same distances) without the
 /// array of every row's distance.
+#[allow(clippy::too_many_arguments)]
 pub fn oversample_rows<T: Element>(
     x: &[T],
     rows: usize,
@@ -131,7 +132,7 @@ pub fn oversample_rows<T: Element>(
 /// with probability min(1, ℓ·dist/φ): row r takes uniform r of `(seed, stream)`.
 #[allow(clippy::too_many_arguments)]
 fn pick_rows(r0: usize, dist: &[f64], draws: &mut [f64], total_cost: f64, oversampling: f64, seed: u64, stream: u64, out: &mut Vec<u32>) {
-    debug_assert!(r0 % 2 == 0);
+    debug_assert!(r0.is_multiple_of(2));
     let u = &mut draws[..dist.len()];
     crate::random::uniforms_into(u, seed, stream, (r0 / 2) as u64);
     for (i, (&v, &ui)) in dist.iter().zip(u.iter()).enumerate() {
