@@ -11,7 +11,7 @@
 //! multinomial logsumexp(η) − η_y with y the class index.
 
 use crate::error::{check_len, KernelError, Result};
-use crate::linalg::{cholesky, cholesky_solve, dot4 as dot, Element};
+use crate::linalg::{cholesky, cholesky_solve, dot4 as dot, dot4_finish, Element};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Family {
@@ -106,7 +106,8 @@ pub struct GlmPartial {
     pub weight_sum: f64,
 }
 
-/// Fills `xt` with row i of x followed by 1 when fitting an intercept.
+/// Fills `xt` with row i of x (the chunk, or a block of it) followed by 1 when fitting an
+/// intercept.
 #[inline(always)]
 fn load_row<T: Element>(d: &Design, x: &[T], i: usize, xt: &mut [f64]) {
     let c = d.cols;
@@ -264,10 +265,7 @@ fn multinomial_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, k: usize, grad: 
                 *sv += e;
             }
         }
-        for (t, (yt, wt)) in yv[..n].iter_mut().zip(ws[..n].iter_mut()).enumerate() {
-            *yt = y[r0 + t].to_f64();
-            *wt = weights.map_or(1.0, |w| w[r0 + t]);
-        }
+        block_targets(y, weights, r0, &mut yv[..n], &mut ws[..n]);
         for t in 0..n {
             // loss: logsumexp(η) − η_y
             let yc = yv[t] as usize;
@@ -291,11 +289,7 @@ fn multinomial_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, k: usize, grad: 
         }
         if let (Some(hs), Some(h)) = (hess.as_mut(), h.as_deref_mut()) {
             for t in 0..n {
-                let xq = &mut rows_q[t * q..(t + 1) * q];
-                xq[..cols].copy_from_slice(&rows[t * cols..(t + 1) * cols]);
-                if d.fit_intercept {
-                    xq[cols] = 1.0;
-                }
+                load_row(d, rows, t, &mut rows_q[t * q..(t + 1) * q]);
                 for (cl, e) in ex_row.iter_mut().enumerate() {
                     *e = ex[cl * B + t];
                     probs[t * k + cl] = *e * inv_sums[t];
@@ -485,13 +479,7 @@ fn binary_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, grad: &mut [f64], mut
             _ => {}
         }
         let (yb, wb) = (&mut yv[..n], &mut wv[..n]);
-        for (o, v) in yb.iter_mut().zip(&y[r0..r0 + n]) {
-            *o = v.to_f64();
-        }
-        match weights {
-            Some(w) => wb.copy_from_slice(&w[r0..r0 + n]),
-            None => wb.fill(1.0),
-        }
+        block_targets(y, weights, r0, yb, wb);
         // As binary_terms, with the exponentials (and logarithms) from the block; one loop per
         // family, so that each vectorises.
         let terms = |t: usize, (l, g1, h1): (f64, f64, f64)| (wb[t] * l, wb[t] * g1, wb[t] * h1);
@@ -531,10 +519,7 @@ fn binary_partial<T: Element, Y: Element>(c: &Chunk<T, Y>, grad: &mut [f64], mut
                 // A negative weight (or a NaN): row by row, into the upper triangle.
                 let mut xt = vec![0.0; q];
                 for (t, &s) in scale[..n].iter().enumerate() {
-                    xt[..cols].copy_from_slice(&rows[t * cols..(t + 1) * cols]);
-                    if d.fit_intercept {
-                        xt[cols] = 1.0;
-                    }
+                    load_row(d, rows, t, &mut xt);
                     for ii in 0..q {
                         let si = s * xt[ii];
                         for (hv, xv) in h[ii * dim + ii..(ii + 1) * dim].iter_mut().zip(&xt[ii..]) {
@@ -585,17 +570,17 @@ impl Blocks {
 
 /// η of each row of the row-major `rows` (`eta.len() x cols`): x·β (+ the intercept β[cols]),
 /// four rows at a time (four independent chains of adds instead of one), each row summed in
-/// the same order as [`crate::linalg::dot4`] whichever way it is taken.
+/// the same order as [`crate::linalg::dot4`] (whose end, [`dot4_finish`], it shares) whichever
+/// way it is taken.
 #[inline(always)]
 fn linear_predictors(rows: &[f64], cols: usize, beta: &[f64], intercept: bool, eta: &mut [f64]) {
     let b = &beta[..cols];
     let b0 = if intercept { beta[cols] } else { 0.0 };
+    let whole = cols / 4 * 4;
     let mut quads = eta.chunks_exact_mut(4);
     let mut xq = rows.chunks_exact(4 * cols);
     for (e, x) in (&mut quads).zip(&mut xq) {
-        let (x0, rest) = x.split_at(cols);
-        let (x1, rest) = rest.split_at(cols);
-        let (x2, x3) = rest.split_at(cols);
+        let [x0, x1, x2, x3] = four_rows(x, cols);
         let mut a = [[0.0f64; 4]; 4];
         let chunks = b.chunks_exact(4).zip(x0.chunks_exact(4)).zip(x1.chunks_exact(4)).zip(x2.chunks_exact(4)).zip(x3.chunks_exact(4));
         for ((((bc, c0), c1), c2), c3) in chunks {
@@ -607,7 +592,7 @@ fn linear_predictors(rows: &[f64], cols: usize, beta: &[f64], intercept: bool, e
             }
         }
         for (k, xr) in [x0, x1, x2, x3].into_iter().enumerate() {
-            e[k] = dot4_finish(a[k], xr, b) + b0;
+            e[k] = dot4_finish(a[k], &xr[whole..], &b[whole..]) + b0;
         }
     }
     for (e, xr) in quads.into_remainder().iter_mut().zip(xq.remainder().chunks_exact(cols)) {
@@ -617,17 +602,30 @@ fn linear_predictors(rows: &[f64], cols: usize, beta: &[f64], intercept: bool, e
                 a[t] += c[t] * bc[t];
             }
         }
-        *e = dot4_finish(a, xr, b) + b0;
+        *e = dot4_finish(a, &xr[whole..], &b[whole..]) + b0;
     }
 }
 
-/// The end of [`crate::linalg::dot4`]: its four partial sums added, then the products of the
-/// last `len % 4` elements.
+/// The targets and weights (1 when unweighted) of rows `r0..r0 + yb.len()`, into `yb` and `wb`.
 #[inline(always)]
-fn dot4_finish(a: [f64; 4], x: &[f64], b: &[f64]) -> f64 {
-    let whole = b.len() / 4 * 4;
-    let tail: f64 = x[whole..].iter().zip(&b[whole..]).map(|(u, v)| u * v).sum();
-    (a[0] + a[1]) + (a[2] + a[3]) + tail
+fn block_targets<Y: Element>(y: &[Y], weights: Option<&[f64]>, r0: usize, yb: &mut [f64], wb: &mut [f64]) {
+    let n = yb.len();
+    for (o, v) in yb.iter_mut().zip(&y[r0..r0 + n]) {
+        *o = v.to_f64();
+    }
+    match weights {
+        Some(w) => wb.copy_from_slice(&w[r0..r0 + n]),
+        None => wb.fill(1.0),
+    }
+}
+
+/// The four rows of a row-major `4 x cols` slice.
+#[inline(always)]
+fn four_rows(x: &[f64], cols: usize) -> [&[f64]; 4] {
+    let (x0, rest) = x.split_at(cols);
+    let (x1, rest) = rest.split_at(cols);
+    let (x2, x3) = rest.split_at(cols);
+    [x0, x1, x2, x3]
 }
 
 /// `grad += Σ_t r[t]·row_t` over the row-major `rows` (`r.len() x q`), four rows a pass over
@@ -640,9 +638,7 @@ fn add_weighted_rows(rows: &[f64], r: &[f64], q: usize, grad: &mut [f64]) {
     let mut quads = rows.chunks_exact(4 * q);
     let mut rq = r.chunks_exact(4);
     for (x, w) in (&mut quads).zip(&mut rq) {
-        let (x0, rest) = x.split_at(q);
-        let (x1, rest) = rest.split_at(q);
-        let (x2, x3) = rest.split_at(q);
+        let [x0, x1, x2, x3] = four_rows(x, q);
         let chunks = grad.chunks_exact_mut(4).zip(x0.chunks_exact(4)).zip(x1.chunks_exact(4)).zip(x2.chunks_exact(4)).zip(x3.chunks_exact(4));
         for ((((g, c0), c1), c2), c3) in chunks {
             for t in 0..4 {

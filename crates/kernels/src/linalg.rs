@@ -90,17 +90,12 @@ pub fn column_moments<T: Element>(x: &[T], rows: usize, cols: usize) -> Result<(
 #[inline(always)]
 fn interleaved_column_sums<T: Element>(x: &[T], cols: usize, f: impl Fn(f64, usize) -> f64) -> Vec<f64> {
     let mut acc = vec![0.0; 4 * cols];
-    let mut quads = x.chunks_exact(4 * cols);
-    for q in &mut quads {
+    // Four rows a step (the last step may have fewer), row i into partial sum i.
+    for q in x.chunks(4 * cols) {
         for (part, row) in acc.chunks_exact_mut(cols).zip(q.chunks_exact(cols)) {
             for (j, (a, v)) in part.iter_mut().zip(row).enumerate() {
                 *a += f(v.to_f64(), j);
             }
-        }
-    }
-    for (part, row) in acc.chunks_exact_mut(cols).zip(quads.remainder().chunks_exact(cols)) {
-        for (j, (a, v)) in part.iter_mut().zip(row).enumerate() {
-            *a += f(v.to_f64(), j);
         }
     }
     (0..cols).map(|j| (acc[j] + acc[cols + j]) + (acc[2 * cols + j] + acc[3 * cols + j])).collect()
@@ -209,7 +204,15 @@ pub(crate) fn dot4<T: Element>(a: &[T], b: &[T]) -> f64 {
             acc[t] += x[t].to_f64() * y[t].to_f64();
         }
     }
-    let tail: f64 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x.to_f64() * y.to_f64()).sum();
+    dot4_finish(acc, ca.remainder(), cb.remainder())
+}
+
+/// The end of [`dot4`]: its four partial sums added, then the products of the tails (the
+/// elements past the last whole group of four). Shared with the GLM's four-rows-at-a-time η,
+/// which must sum each row in this order.
+#[inline(always)]
+pub(crate) fn dot4_finish<T: Element>(acc: [f64; 4], a_tail: &[T], b_tail: &[T]) -> f64 {
+    let tail: f64 = a_tail.iter().zip(b_tail).map(|(x, y)| x.to_f64() * y.to_f64()).sum();
     (acc[0] + acc[1]) + (acc[2] + acc[3]) + tail
 }
 

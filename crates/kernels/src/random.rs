@@ -128,7 +128,8 @@ mod x86 {
         let mut block = first_block;
         let mut groups = out.chunks_exact_mut(16);
         for g in &mut groups {
-            // Two groups of four blocks, interleaved so that each hides the other's latency.
+            // Two groups of four blocks (16 values); they are independent, so the core can run
+            // one's multiplies while the other's wait on theirs.
             let b = _mm256_add_epi64(_mm256_set1_epi64x(block as i64), _mm256_setr_epi64x(0, 1, 2, 3));
             let b2 = _mm256_add_epi64(b, _mm256_set1_epi64x(4));
             let ctr = |b: __m256i| [_mm256_and_si256(b, low), _mm256_srli_epi64::<32>(b), s_lo, s_hi];
