@@ -118,7 +118,8 @@ export function momentsPartial(c: ChunkLike, axis: 0 | null): Moments {
   const rows = axis === null ? c.data.length : chunkRows(c);
   const cols = axis === null ? 1 : chunkCols(c);
   if (c.data instanceof Float64Array || c.data instanceof Float32Array) {
-    // The same sums in the same order, in Rust: this loop took ~6 ns a value here (10M x 2: 60 ms).
+    // In Rust, each column in four interleaved partial sums: the loop below took ~6 ns a value
+    // (a 1M x 2 chunk: 12 ms, against 2).
     const { sum, m2 } = native.columnMoments(c.data, rows, cols);
     const mean = rows > 0 ? sum.map((v) => v / rows) : new Float64Array(cols);
     return { n: rows, sum, mean, m2 };
