@@ -32,6 +32,33 @@ test('kmeansKernel names the CPU kernel; SHOAL_KMEANS_KERNEL picks another, with
   assert.deepEqual(labels, K.labels);
 });
 
+test('lloydPartial without labels (2 columns, 5 to 8 centres: the f32-screened pass on Zen 5) equals brute force', () => {
+  const rows = 20_000;
+  const data = new Float64Array(2 * rows);
+  native.fillNormal(data, 7, 0, 0, 1);
+  for (let i = 0; i < data.length; i++) data[i] = data[i]! * 2 + 1000; // far from the origin
+  for (const k of [5, 8]) {
+    const c = data.slice(0, 2 * k);
+    const want = { sums: new Float64Array(2 * k), counts: new Array<number>(k).fill(0), inertia: 0 };
+    for (let i = 0; i < rows; i++) {
+      let best = 0;
+      let bestD = Infinity;
+      for (let j = 0; j < k; j++) {
+        const d = (data[2 * i]! - c[2 * j]!) ** 2 + (data[2 * i + 1]! - c[2 * j + 1]!) ** 2;
+        if (d < bestD) [best, bestD] = [j, d];
+      }
+      want.sums[2 * best] += data[2 * i]!;
+      want.sums[2 * best + 1] += data[2 * i + 1]!;
+      want.counts[best]! += 1;
+      want.inertia += bestD;
+    }
+    const p = native.lloydPartial(data, rows, 2, c, k);
+    assert.deepEqual(Array.from(p.counts), want.counts, `k = ${k}`);
+    assertClose(p.sums, want.sums, 1e-12, `sums, k = ${k}`);
+    assertClose([p.inertia], [want.inertia], 1e-9, `inertia, k = ${k}`);
+  }
+});
+
 test('lloydPartial on f32 data in a SharedArrayBuffer gives the same labels', () => {
   const shared = new Float32Array(new SharedArrayBuffer(4 * x.length));
   shared.set(x);

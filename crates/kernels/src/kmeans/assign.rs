@@ -18,7 +18,10 @@
 //!   serves 5 rows, then a horizontal argmin per row.
 //! - `Avx512Full` (full-width 512-bit units, as Zen 5): ≥ 5 columns in tiles of 8 rows with the
 //!   argmin after a transpose (`full.rs`); 1 or 2 columns and up to 8 centres with the sums in
-//!   registers; the rest as `Avx512`.
+//!   registers; the rest as `Avx512`. A Lloyd pass over 2 columns and 5–8 centres that asks for
+//!   no labels or distances goes through an f32 screen instead (`screen.rs`): the same labels
+//!   and counts (rows it cannot decide exactly go to the exact kernel), the sums to rounding,
+//!   and the inertia from the sums (to rounding, not each row's exact distance).
 //! - `Portable`: the same arithmetic in plain loops (other CPUs, and a reference in tests).
 
 use super::LloydPartial;
@@ -265,6 +268,10 @@ mod full;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
+/// The f32-screened Lloyd pass for 2 columns and 5–8 centres (full-width AVX-512).
+#[cfg(target_arch = "x86_64")]
+mod screen;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,6 +362,36 @@ mod tests {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// Without labels or distances asked for, 2 columns and 5–8 centres go through the
+    /// f32-screened pass on `Avx512Full` (`screen.rs`; the other tests ask for labels).
+    #[test]
+    fn lloyd_partials_without_labels_match_brute_force_on_every_path() {
+        for (s, &(rows, cols, k)) in [(5000, 2, 8), (1500, 2, 5), (1029, 2, 7), (700, 2, 3), (999, 1, 6), (600, 3, 8)].iter().enumerate() {
+            let x = normal(rows * cols, 70 + s as u64);
+            let c = x[..k * cols].iter().map(|v| v + 0.01).collect::<Vec<f64>>();
+            let expect = brute(&x, cols, &c, k);
+            let mut counts = vec![0.0; k];
+            let mut sums = vec![0.0; k * cols];
+            let mut inertia = 0.0;
+            for (i, &(l, d)) in expect.iter().enumerate() {
+                counts[l] += 1.0;
+                inertia += d;
+                for j in 0..cols {
+                    sums[l * cols + j] += x[i * cols + j];
+                }
+            }
+            for path in Path::available() {
+                let mut part = LloydPartial { sums: vec![0.0; k * cols], counts: vec![0.0; k], inertia: 0.0 };
+                let out = Outputs { weights: None, labels: None, dist: None, acc: Some(&mut part) };
+                assign(path, &x, rows, cols, &c, k, out);
+                let what = format!("{path:?} rows={rows} cols={cols} k={k}");
+                assert_eq!(part.counts, counts, "{what}");
+                assert!(part.sums.iter().zip(&sums).all(|(a, b)| close(*a, *b)), "{what}");
+                assert!(close(part.inertia, inertia), "{what}: {} vs {inertia}", part.inertia);
             }
         }
     }

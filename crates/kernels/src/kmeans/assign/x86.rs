@@ -2,6 +2,7 @@
 //! ≤ 4 columns): see the module above for what each does.
 
 use super::portable::add_into;
+use super::screen::Screen;
 use super::{Io, LloydPartial, Pass};
 use std::arch::x86_64::*;
 
@@ -37,6 +38,9 @@ pub(super) struct State {
     acc: Vec<f64>,
     /// The counts in `acc` are integers (their bits), not f64: unweighted.
     int_counts: bool,
+    /// Full-width AVX-512, 2 columns, 5–8 centres, unweighted: the f32-screened Lloyd pass
+    /// (`screen.rs`), used when no labels or distances are asked for.
+    screen: Option<Box<Screen>>,
     /// Large cols: sums (`k x cols`) and counts.
     sums: Vec<f64>,
     counts: Vec<f64>,
@@ -69,10 +73,14 @@ impl State {
             copies: 1,
             acc: Vec::new(),
             int_counts: false,
+            screen: None,
             sums: Vec::new(),
             counts: Vec::new(),
             inertia: 0.0,
         };
+        if st.in_registers && cols == 2 && screen_enabled() {
+            st.screen = Screen::new(centers, k).map(Box::new);
+        }
         if cols <= 4 {
             st.kp = small_unroll(k).max(k);
             st.c = vec![f64::INFINITY; st.kp * cols];
@@ -100,6 +108,13 @@ impl State {
     }
 }
 
+/// Whether the f32-screened pass may run: `SHOAL_KMEANS_SCREEN=0` turns it off, to compare it
+/// with the exact kernel on the same machine.
+fn screen_enabled() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var("SHOAL_KMEANS_SCREEN").map_or(true, |v| v != "0"))
+}
+
 /// The centre count the small-cols kernel unrolls to (padding with +inf centres, which
 /// are never nearest), or 0 for a loop over any `k`.
 fn small_unroll(k: usize) -> usize {
@@ -113,6 +128,14 @@ fn small_unroll(k: usize) -> usize {
 
 impl Pass for State {
     fn rows(&mut self, x: &[f64], r0: usize, io: &mut Io) {
+        if io.labels.is_none() && io.dist.is_none() {
+            if let Some(mut screen) = self.screen.take() {
+                // SAFETY: as below; `screen` exists only for `Width::Avx512Full`.
+                screen.pass(x, |rows, first| unsafe { small_avx512(self, rows, r0 + first, io) });
+                self.screen = Some(screen);
+                return;
+            }
+        }
         // SAFETY: `State::new` is only called for `Path::Avx2`/`Path::Avx512`, which
         // `Path::detect` returns only when the CPU has those features.
         unsafe {
@@ -127,6 +150,16 @@ impl Pass for State {
     }
 
     fn finish(self, acc: &mut LloydPartial) {
+        if let Some(screen) = &self.screen {
+            let (sums, counts, inertia) = screen.result();
+            for (a, s) in acc.sums.iter_mut().zip(sums) {
+                *a += s;
+            }
+            for (a, n) in acc.counts.iter_mut().zip(counts) {
+                *a += n as f64;
+            }
+            acc.inertia += inertia;
+        }
         if self.cols > 4 {
             add_into(acc, &self.sums, &self.counts, self.inertia);
             return;
