@@ -24,12 +24,12 @@
 //! about 1e-16 times the ratio of the rows' spread about the centres' mean to their spread
 //! about their own centres.
 //!
-//! Why: on Zen 5, 10M x 2 and k = 8 take 0.72–0.74 ns a row here against 1.0 for the exact
-//! kernel (its search alone takes 0.67), with about 1 % of the blocks redone on normal data.
-//! The masked adds of the sums are now the largest part (0.49 ns a row without them). The loop
-//! is assembly because the compiler, given the same intrinsics, kept the 8 distances, the 16
-//! sums and the centre constants in 32 registers by spilling them and the masks to the stack
-//! (0.92–1.1 ns a row); with the registers assigned by hand nothing leaves them.
+//! Why: on Zen 5, 10M x 2 and k = 8 take 0.72–0.8 ns a row here (rows in L2 or in memory)
+//! against 1.0 for the exact kernel, 1.29x in `npm run bench -- kernels`, with 0.8 % of the
+//! blocks redone on normal data. The masked adds of the sums are now the largest part (0.49 ns
+//! a row without them). The loop is assembly because the compiler, given the same intrinsics,
+//! spilled the 8 distances, the 16 sums and the masks to the stack (0.92–1.1 ns a row); with
+//! the registers assigned by hand nothing leaves them.
 
 use std::arch::x86_64::*;
 
@@ -149,7 +149,7 @@ impl Screen {
             consts.b[j] = (-2.0 * c[1]) as f32;
             consts.n[j] = norms[j] as f32;
         }
-        // SAFETY: zeroed vectors need no CPU feature beyond SSE2 (baseline on x86-64).
+        // SAFETY: the CPU has AVX-512F (checked above).
         let zero = unsafe { _mm512_setzero_pd() };
         Some(Screen { consts, shift, centred, k, sums: [zero; 2 * CENTRES], counts: [0; CENTRES], squares: zero, redone: 0 })
     }
@@ -189,7 +189,8 @@ impl Screen {
         //   zmm8/9: x/y of rows 0–7 (f64), zmm10/11: rows 8–15; zmm5/zmm7: x/y of all 16 (f32);
         //   zmm0–4, 6, 12, 13: e of centres 0–7; zmm14: ‖x‖²; zmm5 then: the threshold;
         //   zmm16–31: the sums (centre j: x in 16 + 2j, y in 17 + 2j); k1–k4: candidate masks
-        //   (rows 0–15, then 8–15 shifted down); k6: rows out of range, k7 its per-vector part.
+        //   (rows 0–15, then 8–15 shifted down); k6: rows out of range, k7 its per-vector part;
+        //   `sq` (the one register left, zmm15): Σ‖x‖² of the f64 rows.
         std::arch::asm!(
             "kxorw k6, k6, k6",
             "2:",
