@@ -128,12 +128,13 @@ pub(crate) fn assign<T: Element>(path: Path, x: &[T], rows: usize, cols: usize, 
         #[cfg(target_arch = "x86_64")]
         Path::Avx2 | Path::Avx512 | Path::Avx512Full => {
             let weighted = out.weights.is_some();
+            let per_row = out.labels.is_some() || out.dist.is_some();
             let width = match path {
                 Path::Avx2 => x86::Width::Avx2,
                 Path::Avx512 => x86::Width::Avx512,
                 _ => x86::Width::Avx512Full,
             };
-            run(x86::State::new(width, centers, k, cols, accumulate, weighted), x, rows, cols, out)
+            run(x86::State::new(width, centers, k, cols, accumulate, weighted, per_row), x, rows, cols, out)
         }
     }
 }
@@ -277,14 +278,14 @@ mod tests {
     use super::*;
     use crate::random::fill_normal_f64;
 
-    fn normal(n: usize, stream: u64) -> Vec<f64> {
+    pub(super) fn normal(n: usize, stream: u64) -> Vec<f64> {
         let mut v = vec![0.0; n];
         fill_normal_f64(&mut v, 11, stream, 0.0, 1.0).unwrap();
         v
     }
 
     /// Brute force: all distances by plain differences, the first minimum.
-    fn brute(x: &[f64], cols: usize, c: &[f64], k: usize) -> Vec<(usize, f64)> {
+    pub(super) fn brute(x: &[f64], cols: usize, c: &[f64], k: usize) -> Vec<(usize, f64)> {
         x.chunks_exact(cols)
             .map(|row| {
                 let d: Vec<f64> = (0..k)
@@ -320,7 +321,7 @@ mod tests {
         Run { part, labels, dist }
     }
 
-    fn close(a: f64, b: f64) -> bool {
+    pub(super) fn close(a: f64, b: f64) -> bool {
         (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
     }
 

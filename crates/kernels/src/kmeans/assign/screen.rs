@@ -95,7 +95,6 @@ struct Consts {
 /// The screened pass's state: its constants and what the kept blocks added up.
 pub(super) struct Screen {
     consts: Box<Consts>,
-    shift: [f64; 2],
     /// The shifted centres, `k x 2`.
     centred: Vec<f64>,
     k: usize,
@@ -151,7 +150,7 @@ impl Screen {
         }
         // SAFETY: the CPU has AVX-512F (checked above).
         let zero = unsafe { _mm512_setzero_pd() };
-        Some(Screen { consts, shift, centred, k, sums: [zero; 2 * CENTRES], counts: [0; CENTRES], squares: zero, redone: 0 })
+        Some(Screen { consts, centred, k, sums: [zero; 2 * CENTRES], counts: [0; CENTRES], squares: zero, redone: 0 })
     }
 
     /// Screens `x` (row-major, 2 columns) a block at a time; `exact(rows, first)` runs the exact
@@ -303,6 +302,7 @@ impl Screen {
     pub(super) fn result(&self) -> (Vec<f64>, Vec<u64>, f64) {
         // SAFETY: `new` checked for AVX-512F.
         let reduce = |v: __m512d| unsafe { reduce_add(v) };
+        let shift = &self.consts.shift;
         let mut sums = vec![0.0; 2 * self.k];
         let mut inertia = reduce(self.squares);
         for j in 0..self.k {
@@ -311,8 +311,8 @@ impl Screen {
             let (sx, sy) = (reduce(self.sums[2 * j]), reduce(self.sums[2 * j + 1]));
             // Σ over the centre's rows of ‖x − c‖² = Σ‖x‖² − 2c·Σx + n‖c‖² (shifted).
             inertia += n * (cx * cx + cy * cy) - 2.0 * (cx * sx + cy * sy);
-            sums[2 * j] = sx + n * self.shift[0];
-            sums[2 * j + 1] = sy + n * self.shift[1];
+            sums[2 * j] = sx + n * shift[0];
+            sums[2 * j + 1] = sy + n * shift[1];
         }
         // A sum of squares: rounding must not make it negative.
         (sums, self.counts[..self.k].to_vec(), inertia.max(0.0))
@@ -326,17 +326,15 @@ unsafe fn reduce_add(v: __m512d) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests;
     use super::*;
-    use crate::random::fill_normal_f64;
     use std::mem::offset_of;
 
     fn normal(n: usize, stream: u64, scale: f64, offset: f64) -> Vec<f64> {
-        let mut v = vec![0.0; n];
-        fill_normal_f64(&mut v, 5, stream, 0.0, 1.0).unwrap();
-        v.iter().map(|a| a * scale + offset).collect()
+        tests::normal(n, stream).iter().map(|a| a * scale + offset).collect()
     }
 
-    /// The Lloyd partial by brute force: plain differences, the first minimum.
+    /// The Lloyd partial, from `assign`'s brute force (plain differences, the first minimum).
     #[derive(Debug)]
     struct Partial {
         sums: Vec<f64>,
@@ -345,13 +343,11 @@ mod tests {
     }
 
     fn brute_into(x: &[f64], c: &[f64], p: &mut Partial) {
-        for row in x.chunks_exact(2) {
-            let d: Vec<f64> = c.chunks_exact(2).map(|c| (row[0] - c[0]).powi(2) + (row[1] - c[1]).powi(2)).collect();
-            let best = (1..d.len()).fold(0, |b, j| if d[j] < d[b] { j } else { b });
-            p.sums[2 * best] += row[0];
-            p.sums[2 * best + 1] += row[1];
-            p.counts[best] += 1;
-            p.inertia += d[best];
+        for (row, (l, d)) in x.chunks_exact(2).zip(tests::brute(x, 2, c, c.len() / 2)) {
+            p.sums[2 * l] += row[0];
+            p.sums[2 * l + 1] += row[1];
+            p.counts[l] += 1;
+            p.inertia += d;
         }
     }
 
@@ -381,18 +377,14 @@ mod tests {
         Some((p, screen.redone))
     }
 
-    fn close(a: f64, b: f64, scale: f64) -> bool {
-        (a - b).abs() <= 1e-9 * (scale + a.abs().max(b.abs()))
-    }
-
     fn check(x: &[f64], c: &[f64], what: &str) -> usize {
         let Some((got, redone)) = screened(x, c) else {
             panic!("{what}: the screen did not run (CPU without AVX-512F?)")
         };
         let want = brute(x, c);
         assert_eq!(got.counts, want.counts, "{what}");
-        assert!(got.sums.iter().zip(&want.sums).all(|(a, b)| close(*a, *b, 1.0)), "{what}: {got:?} vs {want:?}");
-        assert!(close(got.inertia, want.inertia, 1.0), "{what}: {got:?} vs {want:?}");
+        assert!(got.sums.iter().zip(&want.sums).all(|(a, b)| tests::close(*a, *b)), "{what}: {got:?} vs {want:?}");
+        assert!(tests::close(got.inertia, want.inertia), "{what}: {got:?} vs {want:?}");
         redone
     }
 

@@ -38,8 +38,8 @@ pub(super) struct State {
     acc: Vec<f64>,
     /// The counts in `acc` are integers (their bits), not f64: unweighted.
     int_counts: bool,
-    /// Full-width AVX-512, 2 columns, 5–8 centres, unweighted: the f32-screened Lloyd pass
-    /// (`screen.rs`), used when no labels or distances are asked for.
+    /// Full-width AVX-512, 2 columns, 5–8 centres, unweighted, no labels or distances asked
+    /// for: the f32-screened Lloyd pass (`screen.rs`), which then takes every row.
     screen: Option<Box<Screen>>,
     /// Large cols: sums (`k x cols`) and counts.
     sums: Vec<f64>,
@@ -60,7 +60,8 @@ fn count_lane(cols: usize) -> usize {
 }
 
 impl State {
-    pub(super) fn new(width: Width, centers: &[f64], k: usize, cols: usize, accumulate: bool, weighted: bool) -> State {
+    /// `per_row`: the pass writes labels or distances (so it cannot take the screen).
+    pub(super) fn new(width: Width, centers: &[f64], k: usize, cols: usize, accumulate: bool, weighted: bool, per_row: bool) -> State {
         let wide = width != Width::Avx2;
         let mut st = State {
             wide,
@@ -78,7 +79,7 @@ impl State {
             counts: Vec::new(),
             inertia: 0.0,
         };
-        if st.in_registers && cols == 2 && screen_enabled() {
+        if st.in_registers && cols == 2 && !per_row && screen_enabled() {
             st.screen = Screen::new(centers, k).map(Box::new);
         }
         if cols <= 4 {
@@ -128,13 +129,11 @@ fn small_unroll(k: usize) -> usize {
 
 impl Pass for State {
     fn rows(&mut self, x: &[f64], r0: usize, io: &mut Io) {
-        if io.labels.is_none() && io.dist.is_none() {
-            if let Some(mut screen) = self.screen.take() {
-                // SAFETY: as below; `screen` exists only for `Width::Avx512Full`.
-                screen.pass(x, |rows, first| unsafe { small_avx512(self, rows, r0 + first, io) });
-                self.screen = Some(screen);
-                return;
-            }
+        if let Some(mut screen) = self.screen.take() {
+            // SAFETY: as below; `screen` exists only for `Width::Avx512Full`.
+            screen.pass(x, |rows, first| unsafe { small_avx512(self, rows, r0 + first, io) });
+            self.screen = Some(screen);
+            return;
         }
         // SAFETY: `State::new` is only called for `Path::Avx2`/`Path::Avx512`, which
         // `Path::detect` returns only when the CPU has those features.
